@@ -1,0 +1,241 @@
+r"""Baths: a temperature (and a chemical potential for fermions) plus a spectral density.
+
+Conventions (:math:`\hbar = k_B = 1`):
+
+* A spectral density :math:`K(\omega)` is a rate per unit coupling, defined for
+  :math:`\omega > 0` and zero for :math:`\omega \le 0`.
+* A system transition that **releases** energy :math:`\omega > 0` into a bosonic
+  bath (emission) has rate :math:`K(\omega)(1 + n(\omega))`; the reverse
+  (absorption from the bath) has rate :math:`K(\omega)n(\omega)`, with :math:`n` the
+  Bose occupation at the bath's temperature. These two obey detailed balance,
+  :math:`\text{absorption}/\text{emission} = e^{-\omega/T}`.
+* :meth:`BosonicBath.rate` takes the *signed* energy the bath receives: positive
+  for emission, negative for absorption.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import checks
+from .thermal import bose, fermi
+
+
+class SpectralDensity:
+    """Base class: subclasses implement :meth:`_evaluate` for :math:`\\omega > 0`."""
+
+    def __call__(self, omega):
+        omega = np.asarray(checks.finite("omega", omega), dtype=float)
+        pos = omega > 0
+        safe = np.where(pos, omega, 1.0)
+        k = np.where(pos, np.asarray(self._evaluate(safe), dtype=float), 0.0)
+        if np.any(k < 0) or not np.all(np.isfinite(k)):
+            raise ValueError(f"spectral density {self!r} must be finite and >= 0, got values "
+                             f"in [{np.nanmin(k):.4g}, {np.nanmax(k):.4g}]")
+        return k.item() if k.ndim == 0 else k
+
+    def _evaluate(self, omega):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class FlatSpectralDensity(SpectralDensity):
+    r"""Markovian (flat) bath: :math:`K(\omega) = \gamma` for :math:`\omega > 0`."""
+
+    gamma: float
+
+    def __post_init__(self):
+        checks.non_negative("gamma", self.gamma)
+
+    def _evaluate(self, omega):
+        return np.full_like(omega, self.gamma)
+
+
+@dataclass(frozen=True)
+class OhmicSpectralDensity(SpectralDensity):
+    r"""Ohmic bath with exponential cutoff: :math:`K(\omega) = \alpha\,\omega\,e^{-\omega/\omega_c}`."""
+
+    alpha: float
+    cutoff: float
+
+    def __post_init__(self):
+        checks.non_negative("alpha", self.alpha)
+        checks.positive("cutoff", self.cutoff)
+
+    def _evaluate(self, omega):
+        return self.alpha * omega * np.exp(-omega / self.cutoff)
+
+
+@dataclass(frozen=True)
+class LorentzianSpectralDensity(SpectralDensity):
+    r"""Lorentzian energy filter of seed 004, Eq. 3.
+
+    .. math:: K(\omega) = \frac{\Gamma(\omega)}{(\omega - \Omega)^2 + \Gamma(\omega)^2},
+              \qquad \Gamma(\omega) = \Gamma\,\omega\,\Theta(\epsilon_c - \omega).
+
+    The paper prints :math:`\Theta(\omega - \epsilon_c)`; with
+    :math:`\epsilon_c = 10`–:math:`20\,k_BT` that would switch off every transition
+    the paper studies, so the cutoff is read as an **upper** cutoff (erratum, see
+    docs). :math:`K = 0` for :math:`\omega \le 0` and for :math:`\omega > \epsilon_c`.
+
+    Parameters
+    ----------
+    coupling : float
+        :math:`\Gamma` (dimensionless: :math:`\Gamma(\omega) = \Gamma\omega`).
+    center : float
+        :math:`\Omega`, the filter resonator's energy.
+    cutoff : float
+        :math:`\epsilon_c > 0`.
+    """
+
+    coupling: float
+    center: float
+    cutoff: float = np.inf
+
+    def __post_init__(self):
+        checks.non_negative("coupling (Gamma)", self.coupling)
+        checks.finite("center (Omega)", self.center)
+        if not self.cutoff > 0:
+            raise ValueError(f"cutoff (epsilon_c) must be > 0, got {self.cutoff!r}")
+
+    def _evaluate(self, omega):
+        width = np.where(omega <= self.cutoff, self.coupling * omega, 0.0)
+        denom = (omega - self.center) ** 2 + width**2
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(width > 0, width / np.where(denom > 0, denom, 1.0), 0.0)
+
+
+@dataclass(frozen=True)
+class RLCSpectralDensity(SpectralDensity):
+    r"""Bath filtered by an RLC resonator (seed 003, Eqs. B16–B19).
+
+    .. math:: K(\omega) = \gamma_0 \frac{\omega/\omega_{LC}}
+              {1 + Q^2(\omega/\omega_{LC} - \omega_{LC}/\omega)^2},
+
+    so that :math:`K(\omega_{LC}) = \gamma_0`, the rate of a qubit in resonance
+    with the circuit; detuned qubits see a Lorentzian-like suppression of
+    width :math:`\omega_{LC}/Q`.
+    """
+
+    gamma0: float
+    resonance: float
+    quality_factor: float
+
+    def __post_init__(self):
+        checks.non_negative("gamma0", self.gamma0)
+        checks.positive("resonance (omega_LC)", self.resonance)
+        checks.positive("quality_factor (Q)", self.quality_factor)
+
+    def _evaluate(self, omega):
+        x = omega / self.resonance
+        return self.gamma0 * x / (1.0 + self.quality_factor**2 * (x - 1.0 / x) ** 2)
+
+
+@dataclass(frozen=True)
+class CallableSpectralDensity(SpectralDensity):
+    """Any user function ``K(omega)`` (vectorised), checked to be finite and >= 0."""
+
+    function: Callable = field(compare=False)
+    name: str = "user"
+
+    def _evaluate(self, omega):
+        return self.function(omega)
+
+
+def as_spectral_density(spec) -> SpectralDensity:
+    """A number becomes a flat density; a callable is wrapped; a density passes through."""
+    if isinstance(spec, SpectralDensity):
+        return spec
+    if callable(spec):
+        return CallableSpectralDensity(spec)
+    return FlatSpectralDensity(float(checks.non_negative("gamma", spec)))
+
+
+@dataclass(frozen=True)
+class BosonicBath:
+    r"""A bosonic bath at temperature :math:`T` with spectral density :math:`K(\omega)`.
+
+    ``temperature = 0`` is allowed (pure emission). Rates, with the sign
+    convention of this module: :meth:`emission_rate` :math:`= K(1+n)`,
+    :meth:`absorption_rate` :math:`= K n`.
+    """
+
+    temperature: float
+    spectral_density: SpectralDensity | float | Callable
+    name: str = "bath"
+
+    def __post_init__(self):
+        checks.non_negative(f"temperature of bath {self.name!r}", self.temperature)
+        object.__setattr__(self, "spectral_density", as_spectral_density(self.spectral_density))
+
+    def occupation(self, omega):
+        """Bose occupation :math:`n(\\omega)` at the bath's temperature (omega > 0)."""
+        return bose(omega, self.temperature)
+
+    def emission_rate(self, omega):
+        r"""Rate of a transition that gives energy :math:`\omega > 0` to the bath: :math:`K(1+n)`."""
+        return self.rate(np.abs(omega))
+
+    def absorption_rate(self, omega):
+        r"""Rate of a transition that takes energy :math:`\omega > 0` from the bath: :math:`Kn`."""
+        return self.rate(-np.abs(omega))
+
+    def rate(self, omega):
+        r"""Signed-energy rate: :math:`\omega > 0` emission, :math:`\omega < 0` absorption.
+
+        :math:`\gamma(\omega) = K(|\omega|)(1 + n(|\omega|))` for :math:`\omega > 0` and
+        :math:`K(|\omega|) n(|\omega|)` for :math:`\omega < 0`; 0 at :math:`\omega = 0`.
+        """
+        omega = np.asarray(checks.finite("omega", omega), dtype=float)
+        w = np.abs(omega)
+        safe = np.where(w > 0, w, 1.0)
+        k = np.asarray(self.spectral_density(safe))
+        if self.temperature == 0:
+            n = np.zeros_like(safe)
+        else:
+            n = np.asarray(bose(safe, self.temperature))
+        r = np.where(omega > 0, k * (1.0 + n), np.where(omega < 0, k * n, 0.0))
+        return r.item() if r.ndim == 0 else r
+
+
+@dataclass(frozen=True)
+class FermionicBath:
+    r"""A fermionic lead at temperature :math:`T` and chemical potential :math:`\mu`.
+
+    ``tunnelling`` is the tunnelling rate :math:`\Gamma(\epsilon)`: a number
+    (wide band) or a vectorised callable of the energy, defined for every sign
+    of :math:`\epsilon` (unlike a bosonic spectral density). A system transition
+    that takes a particle of energy :math:`\epsilon` from the lead has rate
+    :math:`\Gamma(\epsilon) f(\epsilon)`; one that gives a particle to the lead has
+    :math:`\Gamma(\epsilon)(1 - f(\epsilon))`.
+    """
+
+    temperature: float
+    tunnelling: float | Callable
+    chemical_potential: float = 0.0
+    name: str = "lead"
+
+    def __post_init__(self):
+        checks.non_negative(f"temperature of lead {self.name!r}", self.temperature)
+        checks.finite("chemical_potential", self.chemical_potential)
+        if not callable(self.tunnelling):
+            checks.non_negative("tunnelling", self.tunnelling)
+
+    def _gamma(self, energy):
+        e = np.asarray(checks.finite("energy", energy), dtype=float)
+        g = self.tunnelling(e) if callable(self.tunnelling) else np.full_like(e, self.tunnelling)
+        return np.asarray(checks.non_negative(f"tunnelling rate of lead {self.name!r}", g))
+
+    def occupation(self, energy):
+        return fermi(energy, self.temperature, self.chemical_potential)
+
+    def tunnel_in_rate(self, energy):
+        """Rate for a particle of energy ``energy`` to enter the system from the lead."""
+        return self._gamma(energy) * self.occupation(energy)
+
+    def tunnel_out_rate(self, energy):
+        """Rate for a particle of energy ``energy`` to leave the system into the lead."""
+        return self._gamma(energy) * (1.0 - np.asarray(self.occupation(energy)))
