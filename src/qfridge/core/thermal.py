@@ -41,8 +41,9 @@ def bose(omega, temperature):
     """
     omega = np.asarray(checks.finite("omega", omega), dtype=float)
     beta = _inverse_temperature(temperature)
-    x = np.asarray(omega * np.where(np.isinf(beta), 1.0, beta))
-    x = np.where(np.isinf(beta), np.sign(omega) * np.inf, x)
+    finite_beta = np.isfinite(beta)
+    x = np.where(finite_beta, omega * np.where(finite_beta, beta, 0.0),
+                 np.copysign(np.inf, omega))
     if np.any(x == 0):
         raise ValueError("bose(omega, T) diverges at omega = 0 with T > 0; got omega = 0")
     with np.errstate(over="ignore", invalid="ignore"):

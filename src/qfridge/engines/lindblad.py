@@ -194,7 +194,7 @@ class MasterEquation:
         rates = [t.rate * _operator_scale(t.operator) for terms in self.jumps.values()
                  for t in terms]
         max_rate = max(rates, default=0.0)
-        freqs = np.array(sorted({abs(w) for w, _ in groups if w != 0.0}))
+        freqs = np.array(sorted(w for w, _ in groups if w > 0.0))  # spectrum is symmetric
         ok = True
         if freqs.size and max_rate > 0:
             ok &= check_premise(

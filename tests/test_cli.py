@@ -1,0 +1,51 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from qfridge.cli import main
+from qfridge.reproduce.registry import Claim
+from qfridge.reproduce.runner import resolve_seeds
+
+
+def test_info_prints_versions(capsys):
+    assert main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert "qfridge" in out and "qutip 5" in out
+
+
+def test_unknown_seed_exits_2(tmp_path, capsys):
+    assert main(["reproduce", "007", "--out", str(tmp_path)]) == 2
+    assert "unknown seed '007'" in capsys.readouterr().err
+
+
+def test_resolve_seeds_expands_all_and_pads():
+    assert resolve_seeds(["all"]) == ["000", "001", "002", "003", "004"]
+    assert resolve_seeds(["4", "004", "0"]) == ["004", "000"]
+
+
+def test_uncovered_seed_is_listed_not_faked(tmp_path):
+    # Seed 002 has no reproduction yet: reported, exit 0, nothing written for it.
+    out = subprocess.run([sys.executable, "-m", "qfridge.cli", "reproduce", "002", "--out",
+                          str(tmp_path)], capture_output=True, text=True, check=True).stdout
+    assert "not yet covered" in out
+    assert not (tmp_path / "002").exists()
+    assert "Not yet covered" in (tmp_path / "report.md").read_text()
+
+
+def test_claim_compare_tolerance_and_json():
+    c = Claim.compare("x", "a number", 1.42, 1.40, "1", rtol=0.05)
+    assert c.agrees is True and "rtol=0.05" in c.note
+    assert Claim.compare("x", "a number", 1.42, 1.2, "1", rtol=0.05).agrees is False
+    d = Claim.compare("y", "ours only", None, 3.0, "mK", note="beyond the paper").as_dict()
+    assert d["agrees"] is None and d["paper"] is None
+    assert set(json.loads(json.dumps(d))) == {"id", "statement", "paper", "ours", "unit",
+                                              "agrees", "note"}
+
+
+@pytest.mark.parametrize("argv", [["reproduce"], ["nonsense"]])
+def test_bad_usage_exits_2(argv):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2

@@ -1,0 +1,58 @@
+import numpy as np
+import pytest
+
+from qfridge.engines.rates import RateEquation, generator, heat_current, steady_state
+
+
+def test_two_level_detailed_balance():
+    # rates[i, j] = rate j -> i; down = 1 -> 0 rate 2, up = 0 -> 1 rate 0.5
+    w = np.array([[0.0, 2.0], [0.5, 0.0]])
+    np.testing.assert_allclose(steady_state(w), [0.8, 0.2])
+
+
+def test_batched_shapes_and_generator_kernel():
+    rng = np.random.default_rng(0)
+    w = rng.random((3, 7, 5, 5))
+    p = steady_state(w)
+    assert p.shape == (3, 7, 5)
+    np.testing.assert_allclose(p.sum(-1), 1.0)
+    np.testing.assert_allclose(np.einsum("...ij,...j->...i", generator(w), p), 0.0, atol=1e-14)
+    assert np.all(p > 0)
+
+
+def test_large_batch_matches_single_solves():
+    rng = np.random.default_rng(1)
+    w = rng.random((2000, 4, 4)) * rng.random((2000, 1, 1)) * 1e3
+    p = steady_state(w)
+    for k in (0, 999, 1999):
+        np.testing.assert_allclose(p[k], steady_state(w[k]), rtol=1e-12)
+
+
+def test_three_level_cycle_current_and_energy_balance():
+    # A three-level maser-like system between a hot and a cold bath.
+    e = np.array([0.0, 1.0, 3.0])
+    hot = np.zeros((3, 3))
+    cold = np.zeros((3, 3))
+    th, tc = 5.0, 0.5
+    hot[2, 0], hot[0, 2] = np.exp(-3.0 / th), 1.0
+    cold[1, 0], cold[0, 1] = np.exp(-1.0 / tc), 1.0
+    cold[2, 1], cold[1, 2] = np.exp(-2.0 / tc), 1.0
+    eq = RateEquation(e, {"hot": hot, "cold": cold})
+    j = eq.heat_currents()
+    assert j["hot"] > 0 > j["cold"]
+    assert j["hot"] + j["cold"] == pytest.approx(0.0, abs=1e-15)
+    p = eq.steady_state()
+    assert heat_current(hot, e, p) == pytest.approx(j["hot"])
+
+
+def test_bad_rate_input():
+    with pytest.raises(ValueError, match=r"shape \(\.\.\., d, d\)"):
+        steady_state(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=">= 0 off the diagonal"):
+        steady_state(np.array([[0.0, -1.0], [1.0, 0.0]]))
+    with pytest.raises(ValueError, match="rates must be finite"):
+        steady_state(np.array([[0.0, np.nan], [1.0, 0.0]]))
+    with pytest.raises(ValueError, match="no unique steady state"):
+        steady_state(np.zeros((1, 3, 3)))
+    with pytest.raises(ValueError, match="3 levels but there are 2 energies"):
+        RateEquation(np.array([0.0, 1.0]), {"b": np.ones((3, 3))})

@@ -1,0 +1,91 @@
+import warnings
+
+import numpy as np
+import pytest
+
+from qfridge.core.thermal import (
+    apparent_temperature,
+    boltzmann_fit,
+    bose,
+    effective_temperature,
+    fermi,
+    sector_temperatures,
+)
+
+
+def test_bose_values_and_limits():
+    assert bose(1.0, 1.0) == pytest.approx(1 / (np.e - 1))
+    assert bose(2.0, 0.0) == 0.0
+    # n(-w) = -(1 + n(w))
+    assert bose(-0.7, 0.3) == pytest.approx(-(1 + bose(0.7, 0.3)))
+    # high temperature: n ~ T/w - 1/2
+    assert bose(1e-3, 1.0) == pytest.approx(1e3 - 0.5, rel=1e-6)
+
+
+def test_bose_is_overflow_safe_and_vectorised():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        n = bose(np.array([1e4, 1.0, -1e4]), np.array([1.0, 1.0, 1.0]))
+    assert n[0] == 0.0 and n[2] == -1.0 and n[1] == pytest.approx(1 / (np.e - 1))
+
+
+def test_bose_refuses_zero_frequency_and_bad_input():
+    with pytest.raises(ValueError, match="omega = 0"):
+        bose(0.0, 1.0)
+    with pytest.raises(ValueError, match="temperature"):
+        bose(1.0, -1.0)
+    with pytest.raises(ValueError, match="omega"):
+        bose(np.nan, 1.0)
+
+
+def test_fermi_values():
+    assert fermi(0.0, 1.0) == pytest.approx(0.5)
+    assert fermi(1.0, 0.0) == 0.0 and fermi(-1.0, 0.0) == 1.0
+    assert fermi(1.0, 1.0, chemical_potential=1.0) == pytest.approx(0.5)
+    assert fermi(1e5, 1.0) == pytest.approx(0.0)
+    # particle-hole symmetry f(e) + f(-e) = 1
+    e = np.linspace(-3, 3, 7)
+    np.testing.assert_allclose(fermi(e, 0.4) + fermi(-e, 0.4), 1.0)
+
+
+def test_effective_temperature_inverts_bose():
+    w, t = 2.0, np.array([0.1, 0.7, 30.0])
+    np.testing.assert_allclose(effective_temperature(bose(w, t), w), t, rtol=1e-12)
+    assert effective_temperature(0.0, 1.0) == 0.0
+    with pytest.raises(ValueError, match="occupation"):
+        effective_temperature(-0.1, 1.0)
+
+
+def test_apparent_temperature_of_gibbs_qubit_is_its_temperature():
+    w, t = 1.3, 0.6
+    pe = np.exp(-w / t) / (1 + np.exp(-w / t))
+    assert apparent_temperature(w, pe, 1 - pe) == pytest.approx(t)
+    assert apparent_temperature(w, 0.7, 0.3) < 0  # inversion
+    assert np.isinf(apparent_temperature(w, 0.5, 0.5))
+
+
+def test_boltzmann_fit_positive_and_negative():
+    e = np.array([0.0, 1.0, 2.5, 4.0])
+    for t in (0.8, -0.8):
+        p = np.exp(-e / t)
+        fit = boltzmann_fit(e, p / p.sum())
+        assert fit.temperature == pytest.approx(t)
+        assert fit.residual < 1e-12
+        assert fit.is_negative == (t < 0)
+    assert "negative temperature" in str(boltzmann_fit(e, np.exp(e)))
+
+
+def test_boltzmann_fit_errors():
+    with pytest.raises(ValueError, match="same length"):
+        boltzmann_fit([0, 1], [1.0])
+    with pytest.raises(ValueError, match="two populated levels"):
+        boltzmann_fit([0, 1], [1.0, 0.0])
+
+
+def test_sector_temperatures():
+    e = np.array([0.0, 1.0, 2.0, 0.5, 1.5])
+    sectors = np.array([0, 0, 0, 1, 1])
+    p = np.where(sectors == 0, np.exp(-e / 0.5), np.exp(-e / 2.0))
+    fits = sector_temperatures(e, p, sectors)
+    assert fits[0].temperature == pytest.approx(0.5)
+    assert fits[1].temperature == pytest.approx(2.0)
