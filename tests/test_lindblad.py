@@ -1,12 +1,12 @@
 import numpy as np
 import pytest
 import qutip
-from systems import gibbs, qubit_two_bath_current, random_four_level
 
 from qfridge.core.baths import BosonicBath, OhmicSpectralDensity
 from qfridge.core.validity import PremiseViolation, PremiseWarning, strict_premises
 from qfridge.engines.lindblad import MasterEquation, Transition
 from qfridge.engines.rates import steady_state
+from systems import gibbs, qubit_two_bath_current, random_four_level
 
 
 def _qubit(omega=1.3):
@@ -38,7 +38,8 @@ def test_equal_temperatures_give_no_current(form):
     h, coupling_1, coupling_2 = random_four_level(np.random.default_rng(1))
     baths = [BosonicBath(0.7, 0.003, name="a"), BosonicBath(0.7, 0.005, name="b")]
     if form == "global":
-        me = MasterEquation.global_secular(h, list(zip(baths, [coupling_1, coupling_2])))
+        couplings = list(zip(baths, [coupling_1, coupling_2], strict=True))
+        me = MasterEquation.global_secular(h, couplings)
     else:
         me = MasterEquation.local(h, [(baths[0], Transition(_lowering(coupling_1), 1.0)),
                                       (baths[1], Transition(_lowering(coupling_2), 1.0))])
@@ -171,7 +172,8 @@ def test_pauli_refuses_degenerate_spectrum():
 # -- premises -----------------------------------------------------------------------------
 def test_strong_coupling_warns_with_numbers():
     h, _, x = _qubit(1.0)
-    with pytest.warns(PremiseWarning, match=r"weak coupling.*max_rate = 0\.5.*min_bohr_frequency = 1"):
+    pattern = r"weak coupling.*max_rate = 0\.5.*min_bohr_frequency = 1"
+    with pytest.warns(PremiseWarning, match=pattern):
         MasterEquation.global_secular(h, [(BosonicBath(0.0, 0.5), x)])
 
 

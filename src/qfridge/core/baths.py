@@ -56,7 +56,10 @@ class FlatSpectralDensity(SpectralDensity):
 
 @dataclass(frozen=True)
 class OhmicSpectralDensity(SpectralDensity):
-    r"""Ohmic bath with exponential cutoff: :math:`K(\omega) = \alpha\,\omega\,e^{-\omega/\omega_c}`."""
+    r"""Ohmic bath with exponential cutoff.
+
+    :math:`K(\omega) = \alpha\,\omega\,e^{-\omega/\omega_c}`.
+    """
 
     alpha: float
     cutoff: float
@@ -176,7 +179,7 @@ class BosonicBath:
         return bose(omega, self.temperature)
 
     def emission_rate(self, omega):
-        r"""Rate of a transition that gives energy :math:`\omega > 0` to the bath: :math:`K(1+n)`."""
+        r"""Rate :math:`K(1+n)` of a transition giving energy :math:`\omega > 0` to the bath."""
         return self.rate(np.abs(omega))
 
     def absorption_rate(self, omega):

@@ -259,7 +259,7 @@ class MasterEquation:
 
     # -- thermodynamics -------------------------------------------------------------------
     def heat_current(self, rho: qutip.Qobj, bath: str) -> float:
-        r"""Heat current out of ``bath`` into the system, :math:`J_b = \mathrm{Tr}[H\mathcal{D}_b\rho]`.
+        r"""Heat current out of ``bath``: :math:`J_b = \mathrm{Tr}[H\mathcal{D}_b\rho]`.
 
         Positive = the bath loses energy (it is cooled).
         """
