@@ -7,7 +7,7 @@ from qfridge.core.thermal import bose
 
 
 def gibbs(hamiltonian: qutip.Qobj, temperature: float) -> qutip.Qobj:
-    """Gibbs state exp(-H/T)/Z."""
+    """Gibbs state exp(-H/T)/Z by QuTiP's matrix exponential (independent of qfridge)."""
     rho = (-hamiltonian / temperature).expm()
     return rho / rho.tr()
 

@@ -9,6 +9,7 @@ from qfridge.core.thermal import (
     bose,
     effective_temperature,
     fermi,
+    gibbs_state,
     sector_temperatures,
 )
 
@@ -89,3 +90,17 @@ def test_sector_temperatures():
     fits = sector_temperatures(e, p, sectors)
     assert fits[0].temperature == pytest.approx(0.5)
     assert fits[1].temperature == pytest.approx(2.0)
+
+
+def test_gibbs_state_matches_matrix_exponential_and_refuses_zero_temperature():
+    import qutip
+
+    from systems import gibbs
+
+    h = qutip.rand_herm(5, seed=1) * 50.0
+    np.testing.assert_allclose(gibbs_state(h, 3.0).full(), gibbs(h, 3.0).full(), atol=1e-12)
+    assert gibbs_state(h, 1e-3).tr() == pytest.approx(1.0)  # no overflow at large H/T
+    with pytest.raises(ValueError, match="temperature must be > 0"):
+        gibbs_state(h, 0.0)
+    with pytest.raises(ValueError, match="hamiltonian must be an operator"):
+        gibbs_state(np.eye(2), 1.0)

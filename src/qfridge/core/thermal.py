@@ -167,3 +167,21 @@ def sector_temperatures(energies, populations, sectors) -> dict:
         if m.sum() >= 2 and np.ptp(e[m]) > 0:
             fits[label.item() if hasattr(label, "item") else label] = boltzmann_fit(e[m], p[m])
     return fits
+
+
+def gibbs_state(hamiltonian, temperature):
+    r"""The Gibbs state :math:`e^{-H/T}/Z` of a Hermitian QuTiP operator at :math:`T > 0`.
+
+    The spectrum is shifted by its minimum before exponentiation, so large
+    :math:`H/T` does not overflow. A temperature of 0 or below is refused: use
+    the ground state explicitly instead.
+    """
+    import qutip
+
+    if not isinstance(hamiltonian, qutip.Qobj) or not hamiltonian.isoper:
+        raise ValueError(f"hamiltonian must be an operator Qobj, got {hamiltonian!r}")
+    checks.positive("temperature", temperature)
+    energies, vectors = np.linalg.eigh(hamiltonian.full())
+    weights = np.exp(-(energies - energies.min()) / temperature)
+    rho = (vectors * (weights / weights.sum())) @ vectors.conj().T
+    return qutip.Qobj(rho, dims=hamiltonian.dims)
