@@ -1,0 +1,267 @@
+"""``sweep``: evaluate a function over a grid into a labelled ``xarray.Dataset``."""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import math
+import time
+import warnings
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import xarray as xr
+
+from .executors import check_executor, describe_executor, run_chunks
+from .grid import Axis, as_axes, block_shape, blocks
+from .store import ChunkStore
+
+
+class SweepFailureWarning(RuntimeWarning):
+    """Some points of a sweep failed; the Dataset's ``failed``/``error`` say which and why."""
+
+
+def _function_name(func) -> str:
+    target = func if inspect.isfunction(func) or inspect.ismethod(func) else type(func)
+    module = getattr(target, "__module__", "?")
+    qualname = getattr(target, "__qualname__", repr(target))
+    return f"{module}.{qualname}"
+
+
+def _function_identity(func) -> dict:
+    ident = {"name": _function_name(func)}
+    if not (inspect.isfunction(func) or inspect.ismethod(func)):
+        ident["repr"] = repr(func)
+        target = type(func)
+    else:
+        target = func
+    try:
+        source = inspect.getsource(target)
+    except (OSError, TypeError):
+        source = None
+    if source is not None:
+        ident["source_sha256"] = hashlib.sha256(source.encode()).hexdigest()
+    return ident
+
+
+def _canonical(value):
+    """A JSON-able, deterministic description of a fixed-parameter value."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        v = float(value)
+        return v if math.isfinite(v) else repr(v)
+    if isinstance(value, complex | np.complexfloating):
+        return {"complex": [_canonical(value.real), _canonical(value.imag)]}
+    if isinstance(value, np.ndarray):
+        if value.dtype == object:
+            return [_canonical(v) for v in value.tolist()]
+        return {"array": str(value.dtype), "shape": list(value.shape),
+                "sha256": hashlib.sha256(np.ascontiguousarray(value).tobytes()).hexdigest()}
+    if isinstance(value, Mapping):
+        return {str(k): _canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    return {"repr": repr(value)}
+
+
+def _axis_values(axis: Axis) -> list:
+    return [_canonical(v) for v in axis.values.tolist()]
+
+
+def sweep(func: Callable, grid: Mapping, *, fixed: Mapping | None = None, executor=None,
+          store=None, chunks=None, progress: bool = True, vectorized: bool = False
+          ) -> xr.Dataset:
+    r"""Evaluate ``func`` at every point of a grid and collect the results in a Dataset.
+
+    Parameters
+    ----------
+    func : callable
+        Called as ``func(**point, **fixed)`` with one keyword per grid axis. Returns
+        a mapping of quantity name → value, where a value is a number, a NumPy
+        array (its dimensions are named ``<name>_dim0``, ...) or an
+        ``xarray.DataArray`` with named dimensions (and coordinates); a bare number
+        is stored as ``"value"``. Must be picklable (cloudpickle) for the
+        ``"processes"`` and Dask executors.
+    grid : mapping
+        Axis name → 1-D values (array-like, :class:`~qfridge.sweeps.Axis` with a
+        unit, or an ``xarray.DataArray`` whose ``units`` attribute is kept). The
+        Dataset has one dimension per axis, in this order.
+    fixed : mapping, optional
+        Further keyword arguments passed unchanged at every point. Recorded in the
+        Dataset's attributes and in the store's identity; values need a
+        deterministic ``repr`` when they are not numbers, strings, arrays or
+        containers of those.
+    executor : str, Executor or dask.distributed.Client, optional
+        ``"serial"``; ``"processes"`` (a local process pool over all cores, the
+        default for point-wise sweeps); a ``dask.distributed.Client``; a Dask
+        scheduler address ``"tcp://host:8786"`` (a client is opened and closed for
+        this sweep); ``"dask"`` (the current default client); or any
+        ``concurrent.futures.Executor``. Vectorised sweeps default to ``"serial"``.
+    store : str or path, optional
+        Directory of a resumable store: every finished chunk is written there
+        atomically as soon as it is done, and a re-run with the same store computes
+        only the missing chunks. A store made by a different function, grid, fixed
+        parameters or chunking is refused (:class:`~qfridge.sweeps.StoreMismatch`).
+    chunks : int or mapping, optional
+        Chunk size: an int (target points per chunk) or a mapping axis → extent.
+        Default: about 200 chunks for point-wise sweeps, 65 536 points per chunk
+        for vectorised ones. Chunks are the unit of work, of progress and of storage.
+    progress : bool
+        Show a tqdm bar over chunks (points/s, ETA) once the sweep has run for 1 s.
+    vectorized : bool
+        ``func`` accepts arrays: it is called once per chunk with broadcast arrays
+        (shape of the chunk, ``indexing="ij"``) and returns arrays of that shape
+        (or DataArrays with the grid dimensions plus extra ones). If such a call
+        raises, the chunk is re-evaluated point by point to localise the failures.
+
+    Returns
+    -------
+    xarray.Dataset
+        One variable per returned quantity; ``failed`` (bool, per grid point) and
+        ``error`` (the exception or the reason, ``""`` where the point succeeded).
+        A point fails when ``func`` raises or returns a non-finite value; its
+        values are NaN and ``failed`` is True, and a :class:`SweepFailureWarning`
+        is issued. Attributes: ``qfridge_version``, ``function``, ``fixed`` (JSON),
+        ``executor``, ``seconds``, ``n_points``, ``n_failed``, ``chunks_computed``,
+        ``chunks_from_store``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from qfridge.sweeps import Axis, sweep
+    >>> def lorentzian(x, width):
+    ...     return {"y": width / (x**2 + width**2)}
+    >>> ds = sweep(lorentzian, {"x": Axis.linspace(-1, 1, 5, "rad/s")},
+    ...            fixed={"width": 0.5}, executor="serial", progress=False)
+    >>> ds.y.dims, ds.x.attrs["units"], int(ds.failed.sum())
+    (('x',), 'rad/s', 0)
+    """
+    if not callable(func):
+        raise ValueError(f"func must be callable, got {func!r}")
+    axes = as_axes(grid)
+    names = list(axes)
+    fixed = dict(fixed or {})
+    clash = set(fixed) & set(names)
+    if clash:
+        raise ValueError(f"fixed parameters {sorted(clash)} are also grid axes")
+    if executor is None:
+        executor = "serial" if vectorized else "processes"
+    check_executor(executor)
+    shape = tuple(len(a) for a in axes.values())
+    extent = block_shape(shape, names, chunks, vectorized)
+    all_blocks = list(blocks(shape, extent))
+    description = {
+        "function": _function_identity(func),
+        "vectorized": bool(vectorized),
+        "grid": {n: {"values": _axis_values(a), "unit": a.unit} for n, a in axes.items()},
+        "axis_order": names,
+        "fixed": _canonical(fixed),
+        "chunk_extent": list(extent),
+    }
+    start = time.perf_counter()
+    chunk_store = ChunkStore(store, description) if store is not None else None
+
+    results: dict[tuple, xr.Dataset] = {}
+    tasks = []
+    for cid, slices in all_blocks:
+        if chunk_store is not None and chunk_store.has(cid):
+            try:
+                results[cid] = chunk_store.load(cid)
+                continue
+            except Exception as err:  # noqa: BLE001 - unreadable chunk: recompute it
+                warnings.warn(f"store chunk {chunk_store.chunk_path(cid)} unreadable "
+                              f"({err}); recomputing it", RuntimeWarning, stacklevel=2)
+        values = [axes[n].values[s] for n, s in zip(names, slices, strict=True)]
+        tasks.append((cid, names, values))
+    from_store = len(results)
+    sizes = {cid: int(np.prod([s.stop - s.start for s in slices])) for cid, slices in all_blocks}
+
+    from tqdm.auto import tqdm
+
+    with tqdm(total=int(np.prod(shape)), initial=sum(sizes[c] for c in results),
+              unit="pt", delay=1.0, disable=not progress, desc=_function_name(func)[-30:],
+              dynamic_ncols=True) as bar:
+        for cid, chunk in run_chunks(executor, func, tasks, fixed, vectorized):
+            if chunk_store is not None:
+                chunk_store.save(cid, chunk)
+            results[cid] = chunk
+            bar.update(sizes[cid])
+
+    ds = _assemble(axes, shape, all_blocks, results)
+    n_failed = int(ds["failed"].sum())
+    from .. import __version__
+
+    ds.attrs.update({
+        "qfridge_version": __version__,
+        "function": _function_name(func),
+        "fixed": json.dumps(_canonical(fixed), sort_keys=True),
+        "vectorized": int(bool(vectorized)),
+        "executor": describe_executor(executor),
+        "seconds": time.perf_counter() - start,
+        "n_points": int(np.prod(shape)),
+        "n_failed": n_failed,
+        "chunks_computed": len(tasks),
+        "chunks_from_store": from_store,
+    })
+    if n_failed:
+        first = ds["error"].where(ds["failed"], drop=True)
+        where = {n: first[n].values[0].item() for n in names}
+        msg = str(first.values.flat[0]) if first.size else ""
+        warnings.warn(f"{n_failed} of {ds.attrs['n_points']} sweep points failed (first at "
+                      f"{where}: {msg}); see the Dataset's 'failed' and 'error' variables",
+                      SweepFailureWarning, stacklevel=2)
+    return ds
+
+
+def _assemble(axes: dict[str, Axis], shape, all_blocks, results) -> xr.Dataset:
+    """Place every chunk's values at its position in the full grid."""
+    names = list(axes)
+    layout: dict[str, tuple] = {}
+    extra_coords: dict[str, xr.DataArray] = {}
+    for cid, _ in all_blocks:
+        chunk = results[cid]
+        for name, var in chunk.data_vars.items():
+            if name in ("failed", "error"):
+                continue
+            dims = var.dims[len(names):]
+            extra = var.shape[len(names):]
+            dtype = np.result_type(var.dtype, np.float64)
+            if name in layout:
+                odims, oextra, odtype = layout[name]
+                if (odims, oextra) != (dims, extra):
+                    raise ValueError(f"quantity {name!r} has dims {dims} {extra} in one chunk "
+                                     f"and {odims} {oextra} in another")
+                dtype = np.result_type(dtype, odtype)
+            layout[name] = (dims, extra, dtype)
+        for cname, coord in chunk.coords.items():
+            if cname not in names and cname not in extra_coords:
+                extra_coords[cname] = coord.variable
+    arrays = {name: np.full(shape + extra, np.nan, dtype=dtype)
+              for name, (_, extra, dtype) in layout.items()}
+    failed = np.zeros(shape, dtype=bool)
+    error = np.full(shape, "", dtype=object)
+    for cid, slices in all_blocks:
+        chunk = results[cid]
+        for name in arrays:
+            if name in chunk.data_vars:
+                arrays[name][slices] = chunk[name].values
+        failed[slices] = chunk["failed"].values
+        error[slices] = chunk["error"].values
+    # a quantity missing from a chunk whose points did not all fail would be a silent NaN
+    for name, arr in arrays.items():
+        missing = np.isnan(arr.reshape(shape + (-1,)).real).all(axis=-1) & ~failed
+        if np.any(missing):
+            failed |= missing
+            error[missing] = f"no value of {name!r} returned at this point"
+    coords = {n: xr.Variable((n,), a.values, attrs={"units": a.unit, **a.attrs})
+              for n, a in axes.items()}
+    coords.update(extra_coords)
+    data_vars = {name: (tuple(names) + layout[name][0], arr) for name, arr in arrays.items()}
+    data_vars["failed"] = (tuple(names), failed, {"description": "True where func failed"})
+    data_vars["error"] = (tuple(names), error.astype(str),
+                          {"description": "the failure message, empty where func succeeded"})
+    return xr.Dataset(data_vars, coords=coords)

@@ -1,0 +1,173 @@
+"""Evaluate one chunk of a sweep (this runs on the workers).
+
+A chunk is a rectangular block of the grid. The result is an ``xarray.Dataset``
+over the block's coordinates with one variable per quantity the function
+returned, plus ``failed`` (bool) and ``error`` (the message, ``""`` where the
+point succeeded). A point fails when the function raises, returns something
+that is not a mapping of numbers, returns variables or shapes that differ from
+the other points, or returns a non-finite number; failed points hold NaN in
+every variable, and ``failed`` says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import xarray as xr
+
+DEFAULT_NAME = "value"
+"""Variable name used when the function returns a bare number instead of a mapping."""
+
+
+def _describe(err: BaseException) -> str:
+    text = f"{type(err).__name__}: {err}"
+    return text if len(text) <= 500 else text[:497] + "..."
+
+
+def _normalise(out, grid_dims: tuple[str, ...]) -> dict[str, tuple[tuple, np.ndarray, dict]]:
+    """Point-wise output → name → (extra dims, values, extra coords)."""
+    if not isinstance(out, Mapping):
+        out = {DEFAULT_NAME: out}
+    result = {}
+    for name, value in out.items():
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValueError(f"returned variable names must be identifiers, got {name!r}")
+        if name in grid_dims or name in ("failed", "error"):
+            raise ValueError(f"returned variable {name!r} clashes with a grid axis or the "
+                             "reserved names 'failed'/'error'")
+        if isinstance(value, xr.DataArray):
+            dims = tuple(str(d) for d in value.dims)
+            coords = {str(k): np.asarray(v.values) for k, v in value.coords.items()
+                      if v.dims and v.dims[0] in dims and len(v.dims) == 1}
+            arr = np.asarray(value.values)
+        else:
+            arr = np.asarray(value)
+            dims = tuple(f"{name}_dim{i}" for i in range(arr.ndim))
+            coords = {}
+        if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+            raise ValueError(f"returned {name!r} must be numeric, got {value!r:.100}")
+        clash = set(dims) & set(grid_dims)
+        if clash:
+            raise ValueError(f"returned {name!r} has dims {sorted(clash)} that are grid axes")
+        result[name] = (dims, arr, coords)
+    return result
+
+
+def _nonfinite(name: str, arr: np.ndarray) -> str | None:
+    if arr.dtype == bool or np.issubdtype(arr.dtype, np.integer):
+        return None
+    if not np.all(np.isfinite(arr)):
+        shown = arr.item() if arr.ndim == 0 else f"array with {np.sum(~np.isfinite(arr))} " \
+                                                 "non-finite entries"
+        return f"returned a non-finite {name} ({shown})"
+    return None
+
+
+def _fill_dtype(dtype) -> np.dtype:
+    return np.result_type(dtype, np.float64)
+
+
+def evaluate_pointwise(func, names, values, fixed) -> xr.Dataset:
+    """Call ``func(**point, **fixed)`` at every point of the block."""
+    shape = tuple(len(v) for v in values)
+    results: dict[tuple, dict] = {}
+    errors = np.full(shape, "", dtype=object)
+    layout: dict[str, tuple] | None = None  # name -> (dims, shape, dtype)
+    coords: dict[str, np.ndarray] = {}
+    for idx in np.ndindex(*shape):
+        point = {n: values[a][i].item() for a, (n, i) in enumerate(zip(names, idx, strict=True))}
+        try:
+            out = _normalise(func(**point, **fixed), tuple(names))
+        except Exception as err:  # noqa: BLE001 - recorded per point, the sweep goes on
+            errors[idx] = _describe(err)
+            continue
+        this = {k: (d, a.shape) for k, (d, a, _) in out.items()}
+        if layout is None:
+            layout = this
+            for _, (_, _, c) in out.items():
+                coords.update(c)
+        elif this != layout:
+            errors[idx] = (f"returned {sorted(this)} with dims/shapes {this}, but earlier points "
+                           f"returned {layout}")
+            continue
+        bad = [m for k, (_, a, _) in out.items() if (m := _nonfinite(k, a))]
+        if bad:
+            errors[idx] = "; ".join(bad)
+        results[idx] = {k: a for k, (_, a, _) in out.items()}
+    return _assemble_block(names, values, shape, results, errors, layout, coords)
+
+
+def _assemble_block(names, values, shape, results, errors, layout, coords) -> xr.Dataset:
+    data_vars = {}
+    if layout:
+        for name, (dims, extra) in layout.items():
+            dtype = _fill_dtype(np.result_type(*[r[name].dtype for r in results.values()]))
+            arr = np.full(shape + extra, np.nan, dtype=dtype)
+            for idx, r in results.items():
+                arr[idx] = r[name]
+            data_vars[name] = (tuple(names) + dims, arr)
+    failed = errors != ""
+    data_vars["failed"] = (tuple(names), failed)
+    data_vars["error"] = (tuple(names), errors.astype(str))
+    all_coords = {n: v for n, v in zip(names, values, strict=True)}
+    all_coords.update({k: v for k, v in coords.items() if k not in all_coords})
+    return xr.Dataset(data_vars, coords=all_coords)
+
+
+def evaluate_vectorized(func, names, values, fixed) -> xr.Dataset:
+    """Call ``func`` once with broadcast arrays of the block; on an exception fall back to
+    point-wise calls so the failing points are found and recorded."""
+    shape = tuple(len(v) for v in values)
+    mesh = np.meshgrid(*values, indexing="ij")
+    try:
+        out = func(**dict(zip(names, mesh, strict=True)), **fixed)
+        if not isinstance(out, Mapping):
+            out = {DEFAULT_NAME: out}
+        data_vars = {}
+        coords: dict[str, np.ndarray] = {}
+        errors = np.full(shape, "", dtype=object)
+        for name, value in out.items():
+            if isinstance(value, xr.DataArray):
+                missing = set(names) - set(value.dims)
+                if missing:
+                    value = value.expand_dims({n: len(values[names.index(n)])
+                                               for n in names if n in missing})
+                value = value.transpose(*names, ...)
+                dims = tuple(str(d) for d in value.dims)
+                coords.update({str(k): np.asarray(v.values) for k, v in value.coords.items()
+                               if len(v.dims) == 1 and v.dims[0] not in names})
+                arr = np.asarray(value.values)
+            else:
+                arr = np.broadcast_to(np.asarray(value), shape).copy()
+                dims = tuple(names)
+            if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+                raise ValueError(f"returned {name!r} must be numeric")
+            if arr.shape[:len(shape)] != shape:
+                raise ValueError(f"returned {name!r} has shape {arr.shape}, expected {shape}")
+            if np.issubdtype(arr.dtype, np.inexact):
+                axes = tuple(range(len(shape), arr.ndim))
+                bad = ~np.all(np.isfinite(arr), axis=axes) if axes else ~np.isfinite(arr)
+                for idx in zip(*np.nonzero(bad), strict=True):
+                    msg = f"returned a non-finite {name}"
+                    errors[idx] = msg if not errors[idx] else f"{errors[idx]}; {msg}"
+            data_vars[name] = (dims, arr)
+    except Exception:  # noqa: BLE001 - localise the failure point by point
+        scalar_values = [np.asarray(v) for v in values]
+        return evaluate_pointwise(func, names, scalar_values, fixed)
+    data_vars["failed"] = (tuple(names), errors != "")
+    data_vars["error"] = (tuple(names), errors.astype(str))
+    all_coords = {n: v for n, v in zip(names, values, strict=True)}
+    all_coords.update({k: v for k, v in coords.items() if k not in all_coords})
+    return xr.Dataset(data_vars, coords=all_coords)
+
+
+def evaluate_chunk(func, names, values, fixed, vectorized) -> xr.Dataset:
+    """One chunk: ``func`` may be a callable or its cloudpickle bytes."""
+    if isinstance(func, bytes):
+        import cloudpickle
+
+        func = cloudpickle.loads(func)
+    if vectorized:
+        return evaluate_vectorized(func, names, values, fixed)
+    return evaluate_pointwise(func, names, values, fixed)
