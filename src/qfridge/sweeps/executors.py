@@ -104,7 +104,7 @@ def _run_dask(executor, func, tasks, fixed, vectorized):
             futures[fut.key] = (fut, cid)
         try:
             for fut, result in as_completed([f for f, _ in futures.values()],
-                                            with_results=True):
+                                            with_results=True, loop=client.loop):
                 yield futures[fut.key][1], result
         finally:
             client.cancel([f for f, _ in futures.values()])
