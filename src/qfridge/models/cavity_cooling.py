@@ -475,9 +475,11 @@ class CorrelatedPairCooling(Model):
         the window where the closed forms hold, :math:`g\tau \le \phi_{\max}` and
         :math:`R\tau \le (R\tau)_{\max}`; with the Lorentzian the answer is that window's
         upper end. With the exact kernel (``detuning_filter="kernel"``) the leverage
-        oscillates (:math:`\propto\sin^2(\Delta\tau/2)` at κ → 0) and the first maximum,
-        near :math:`\tau = \pi/|\Delta|`, is found when it lies inside the window (grid
-        search on ``n_grid`` points followed by a parabolic refinement).
+        oscillates (:math:`\propto\sin^2(\Delta\tau/2)` at κ → 0, all lobes equally high) and
+        the first maximum, :math:`\tau = \pi/|\Delta|`, is returned when it lies inside the
+        window; for κ > 0 the kernel's later lobes grow (:math:`I \sim \kappa\tau` at large τ)
+        and the global maximum in the window is returned, the shortest τ among ties within
+        0.1 % (grid search on ``n_grid`` points, then a parabolic refinement).
 
         Returns
         -------
@@ -500,9 +502,16 @@ class CorrelatedPairCooling(Model):
         frac = np.linspace(1.0 / n_grid, 1.0, n_grid).reshape((-1,) + (1,) * t_max.ndim)
         taus = frac * t_max
         lev = np.asarray(self.leverage(taus))
-        i = np.argmax(lev, axis=0)
-        idx = np.clip(i, 1, n_grid - 2)
+        # the global maximum; among (near-)ties, e.g. the equal sinc^2 lobes at kappa = 0,
+        # the shortest tau (smallest phi)
+        near = lev >= (1.0 - 1e-3) * np.max(lev, axis=0, keepdims=True)
+        i = np.argmax(near, axis=0)
         take = lambda a, j: np.take_along_axis(a, j[None], axis=0)[0]  # noqa: E731
+        # climb to the local maximum of that lobe (a few grid points at most)
+        offs = [np.clip(i + o, 0, n_grid - 1) for o in range(-4, 5)]
+        vals = np.stack([take(lev, j) for j in offs])
+        i = np.take_along_axis(np.stack(offs), np.argmax(vals, axis=0)[None], axis=0)[0]
+        idx = np.clip(i, 1, n_grid - 2)
         y0, y1, y2 = take(lev, idx - 1), take(lev, idx), take(lev, idx + 1)
         h = t_max / n_grid
         denom = y0 - 2 * y1 + y2
