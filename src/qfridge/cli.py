@@ -1,9 +1,15 @@
-"""The ``qfridge`` command: ``reproduce``, ``info`` (and ``sweep``)."""
+"""The ``qfridge`` command: ``reproduce``, ``sweep``, ``info``.
+
+Exit codes: 0 success; 1 the run finished but something failed (e.g. sweep points);
+2 bad input (unknown seed, invalid sweep configuration, mismatched store).
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+import warnings
 from pathlib import Path
 
 
@@ -33,13 +39,80 @@ def _cmd_reproduce(args) -> int:
     except ValueError as err:
         print(f"qfridge reproduce: {err}", file=sys.stderr)
         return 2
-    executor = args.scheduler if args.scheduler else "serial"
-    ctx = Context(quick=args.quick, executor=executor, progress=not args.quiet)
-    results = reproduce(seeds, Path(args.out), ctx)
+    with _scheduler_client(args.scheduler) as client:
+        executor = client if client is not None else "serial"
+        ctx = Context(quick=args.quick, executor=executor, progress=not args.quiet)
+        results = reproduce(seeds, Path(args.out), ctx)
     covered = [r.seed for r in results if r.covered]
     missing = [r.seed for r in results if not r.covered]
     print(f"covered: {', '.join(covered) or 'none'}; not yet covered: "
           f"{', '.join(missing) or 'none'}; report: {Path(args.out) / 'report.md'}")
+    return 0
+
+
+@contextlib.contextmanager
+def _scheduler_client(address: str | None):
+    """A ``dask.distributed.Client`` connected to ``address`` for the command's duration."""
+    if not address:
+        yield None
+        return
+    from dask.distributed import Client
+
+    with Client(address, set_as_default=False) as client:
+        yield client
+
+
+def _cmd_sweep(args) -> int:
+    from .sweeps import StoreMismatch, SweepFailureWarning
+    from .sweeps.config import ConfigError, load_config, run_config
+
+    def fail(message: str) -> int:
+        print(f"qfridge sweep: {message}", file=sys.stderr)
+        return 2
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as err:
+        return fail(str(err))
+    out = Path(args.out) if args.out else Path(Path(args.config).stem + ".nc")
+    if out.suffix != ".nc":
+        return fail(f"--out must end in .nc (NetCDF), got {str(out)!r}")
+    try:
+        with _scheduler_client(args.scheduler) as client, warnings.catch_warnings():
+            warnings.simplefilter("ignore", SweepFailureWarning)  # reported below
+            ds = run_config(config, executor=client, progress=not args.quiet,
+                            store=args.store)
+    except StoreMismatch as err:
+        return fail(str(err))
+    except (ValueError, TypeError) as err:  # grid/executor/chunk arguments
+        return fail(str(err))
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .sweeps.plot import quicklook
+    from .sweeps.store import netcdf_engine
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ds.to_netcdf(out, engine=netcdf_engine())
+    fig = quicklook(ds, config.quantity)
+    png = out.with_suffix(".png")
+    fig.savefig(png, dpi=110)
+    plt.close(fig)
+    n_failed, n = int(ds.attrs["n_failed"]), int(ds.attrs["n_points"])
+    print(f"{config.model}.{config.quantity} over {dict(ds[config.quantity].sizes)}: "
+          f"{n - n_failed}/{n} points in {ds.attrs['seconds']:.2f} s "
+          f"({'vectorised' if ds.attrs['vectorized'] else ds.attrs['executor']}); wrote {out} "
+          f"and {png}")
+    if n_failed:
+        first = ds["error"].where(ds["failed"], drop=True)
+        where = {d: first[d].values[0].item() for d in first.dims}
+        print(f"qfridge sweep: {n_failed} of {n} points failed (first at {where}: "
+              f"{first.values.flat[0]}); see the 'failed' and 'error' variables in {out}",
+              file=sys.stderr)
+        return 1
     return 0
 
 
@@ -57,6 +130,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Dask scheduler address (tcp://host:8786) for the sweeps")
     rep.add_argument("--quiet", action="store_true", help="no progress bars")
     rep.set_defaults(func=_cmd_reproduce)
+
+    swp = sub.add_parser("sweep", help="sweep a model quantity over a grid (TOML config)")
+    swp.add_argument("config", help="TOML file: model, quantity, [fixed], [grid], [sweep]")
+    swp.add_argument("--out", default=None,
+                     help="NetCDF output path (default: <config name>.nc); the quick-look PNG "
+                          "is written next to it")
+    swp.add_argument("--scheduler", default=None,
+                     help="Dask scheduler address (tcp://host:8786) to run the chunks on")
+    swp.add_argument("--store", default=None,
+                     help="resumable store directory (overrides [sweep] store)")
+    swp.add_argument("--quiet", action="store_true", help="no progress bar")
+    swp.set_defaults(func=_cmd_sweep)
 
     info = sub.add_parser("info", help="print versions")
     info.set_defaults(func=_cmd_info)
