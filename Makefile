@@ -22,6 +22,12 @@ quick: $(STAMP)
 	$(BIN)/qfridge reproduce all --out $(OUT) --quick
 
 test: $(STAMP)
+	@# report.html is tested in headless chromium; on CI it must be there (installed here)
+	@if [ "$$CI" = "true" ] && ! command -v chromium >/dev/null 2>&1; then \
+		echo "CI=true and chromium missing: installing it (apt-get)"; \
+		SUDO=$$( [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null && echo sudo ); \
+		$$SUDO apt-get update && $$SUDO apt-get install -y chromium; \
+	fi
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q
 

@@ -46,7 +46,8 @@ def _cmd_reproduce(args) -> int:
     covered = [r.seed for r in results if r.covered]
     missing = [r.seed for r in results if not r.covered]
     print(f"covered: {', '.join(covered) or 'none'}; not yet covered: "
-          f"{', '.join(missing) or 'none'}; report: {Path(args.out) / 'report.md'}")
+          f"{', '.join(missing) or 'none'}; report: {Path(args.out) / 'report.html'} "
+          "(and report.md)")
     return 0
 
 

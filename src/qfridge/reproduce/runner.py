@@ -1,4 +1,4 @@
-"""Run paper reproductions: figures (PNG + NetCDF), claims.json, report.md."""
+"""Run paper reproductions: figures (PNG + NetCDF), claims.json, report.md, report.html."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from .registry import SEED_MODULES, SEED_TITLES, Claim, Context, Paper  # noqa: E402
+from .report_html import write_report_html  # noqa: E402
 
 
 def load_paper(seed: str) -> Paper | None:
@@ -136,4 +137,5 @@ def reproduce(seeds: list[str], out: Path, ctx: Context, log=print) -> list[Seed
     out.mkdir(parents=True, exist_ok=True)
     results = [run_seed(seed, out, ctx, log=log) for seed in resolve_seeds(seeds)]
     write_report_md(results, out, ctx)
+    write_report_html(results, out, ctx)
     return results

@@ -1,0 +1,122 @@
+"""``report.html``: one self-contained page of a reproduction run.
+
+A summary table at the top (per paper: covered, figures, claims agreeing /
+judged / total), then per paper its notes, its figures with captions (PNG
+embedded as base64 ``data:`` URIs, so the file can be mailed or archived on
+its own) and its claims table (paper vs ours) with disagreements highlighted.
+The page has no scripts and loads nothing from the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto;
+       max-width: 1100px; color: #222; line-height: 1.45; padding: 0 1em; }
+h1 { margin-bottom: 0.2em; } .meta { color: #666; margin-top: 0; }
+table { border-collapse: collapse; margin: 1em 0; width: 100%; font-size: 0.92em; }
+th, td { border: 1px solid #ccc; padding: 0.35em 0.6em; text-align: left; vertical-align: top; }
+th { background: #f2f2f2; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.disagree td { background: #fde2e1; } tr.disagree td.verdict { color: #a40000;
+  font-weight: bold; }
+tr.agree td.verdict { color: #17692c; } tr.unjudged td.verdict { color: #777; }
+tr.notcovered td { color: #888; font-style: italic; }
+figure { margin: 1.2em 0; padding: 0.8em; border: 1px solid #e3e3e3; border-radius: 6px; }
+figure img { max-width: 100%; height: auto; display: block; margin: 0 auto; }
+figcaption { font-size: 0.9em; color: #333; margin-top: 0.5em; }
+.missing { color: #a40000; } .notes { white-space: pre-wrap; background: #fafafa;
+  padding: 0.6em; border-left: 3px solid #ccc; }
+section { border-top: 2px solid #ddd; margin-top: 2em; }
+"""
+
+
+def _esc(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _fmt(x) -> str:
+    if x is None:
+        return "—"
+    if isinstance(x, float):
+        return f"{x:.4g}"
+    return str(x)
+
+
+def _counts(result) -> tuple[int, int, int]:
+    agree = sum(c.agrees is True for c in result.claims)
+    judged = sum(c.agrees is not None for c in result.claims)
+    return agree, judged, len(result.claims)
+
+
+def _image(out: Path, rel: str) -> str:
+    path = out / rel
+    if not path.is_file():
+        return f'<p class="missing">figure file {_esc(rel)} is missing</p>'
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    mime = "image/svg+xml" if path.suffix.lower() == ".svg" else "image/png"
+    return f'<img src="data:{mime};base64,{data}" alt="{_esc(rel)}">'
+
+
+def render_report_html(results, out: Path, quick: bool = False) -> str:
+    """The report page as a string; figure paths in ``results`` are relative to ``out``."""
+    out = Path(out)
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             "<title>qfridge reproduction report</title>", f"<style>{CSS}</style>",
+             "</head><body>", "<h1>qfridge reproduction report</h1>",
+             f'<p class="meta">Mode: {"quick" if quick else "full"}. '
+             "Claims: paper value vs ours with the stated tolerance; rows in red disagree.</p>",
+             '<h2 id="summary">Summary</h2>',
+             '<table id="summary-table"><thead><tr><th>seed</th><th>paper</th><th>covered</th>'
+             "<th>figures</th><th>claims agreeing / judged / total</th><th>time</th></tr>"
+             "</thead><tbody>"]
+    for r in results:
+        agree, judged, total = _counts(r)
+        cls = "notcovered" if not r.covered else ("disagree" if agree < judged else "agree")
+        link = f'<a href="#seed-{_esc(r.seed)}">{_esc(r.seed)}</a>' if r.covered \
+            else _esc(r.seed)
+        parts.append(
+            f'<tr class="{cls}" data-seed="{_esc(r.seed)}"><td>{link}</td>'
+            f"<td>{_esc(r.title)}</td><td>{'yes' if r.covered else 'not yet'}</td>"
+            f'<td class="num">{len(r.figures)}</td>'
+            f'<td class="num">{agree} / {judged} / {total}</td>'
+            f'<td class="num">{r.seconds:.1f} s</td></tr>')
+    parts.append("</tbody></table>")
+    for r in results:
+        if not r.covered:
+            continue
+        parts.append(f'<section id="seed-{_esc(r.seed)}"><h2>{_esc(r.seed)}: '
+                     f"{_esc(r.title)}</h2>")
+        if r.notes:
+            parts.append(f'<div class="notes">{_esc(r.notes)}</div>')
+        for rel, caption, seconds in r.figures:
+            parts.append(f"<figure>{_image(out, rel)}<figcaption><b>{_esc(Path(rel).stem)}"
+                         f"</b> ({seconds:.1f} s). {_esc(caption)}</figcaption></figure>")
+        if r.claims:
+            parts.append('<table class="claims"><thead><tr><th>id</th><th>statement</th>'
+                         "<th>paper</th><th>ours</th><th>unit</th><th>agrees</th>"
+                         "<th>note</th></tr></thead><tbody>")
+            for c in r.claims:
+                cls, verdict = {True: ("agree", "yes"), False: ("disagree", "NO"),
+                                None: ("unjudged", "—")}[c.agrees]
+                parts.append(
+                    f'<tr class="{cls}"><td><code>{_esc(c.id)}</code></td>'
+                    f"<td>{_esc(c.statement)}</td><td class=\"num\">{_esc(_fmt(c.paper))}</td>"
+                    f'<td class="num">{_esc(_fmt(c.ours))}</td><td>{_esc(c.unit)}</td>'
+                    f'<td class="verdict">{verdict}</td><td>{_esc(c.note)}</td></tr>')
+            parts.append("</tbody></table>")
+        parts.append("</section>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def write_report_html(results, out, ctx) -> Path:
+    """Write ``out/report.html`` (see module docstring) and return its path."""
+    out = Path(out)
+    path = out / "report.html"
+    path.write_text(render_report_html(results, out, quick=getattr(ctx, "quick", False)),
+                    encoding="utf-8")
+    return path
