@@ -252,3 +252,12 @@ def test_quantities_and_cop():
     # COP below Carnot for an absorption fridge.
     carnot = (1 / m.T_R - 1 / m.T_L) / (1 / m.T_C - 1 / m.T_R)
     assert 0 < m.COP() < carnot
+
+
+def test_global_premise_names_the_mixed_level_splitting():
+    m = AbsorptionFridge(eps2=2.0, delta_z=0.5, delta_x=0.001, rate_scale=1e-4)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        m.heat_currents("global")
+    premises = {w.message.premise for w in rec if isinstance(w.message, PremiseWarning)}
+    assert premises == {"secular approximation (rates << E_+ - E_-)"}

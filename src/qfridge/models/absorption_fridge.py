@@ -498,6 +498,23 @@ class AbsorptionFridge(FilteredBaths, Model):
         return eq10_threshold(self.eps1, self.T_L, self.T_C)
 
     # -- premises ----------------------------------------------------------------------------
+    def check_premises(self, form: str | None = None, factor: float = 0.1) -> bool:
+        r"""Secular/Markov premises (see :meth:`FilteredBaths.check_premises`).
+
+        The global form with :math:`\Delta_x \ne 0` also needs the rates to be small compared
+        with the splitting :math:`E_+ - E_-` of the mixed levels.
+        """
+        ok = super().check_premises(form, factor)
+        if self._form(form) == "global" and np.any(np.asarray(self.delta_x) != 0):
+            e = self.global_energies()
+            split = float(np.min(e[..., 1] - e[..., 2]))
+            max_rate = self.max_rate(form)
+            ok &= check_premise(
+                max_rate <= factor * split, "secular approximation (rates << E_+ - E_-)",
+                "the largest rate is not small compared with the splitting of the XX-mixed "
+                "levels", stacklevel=4, max_rate=max_rate, min_splitting=split)
+        return bool(ok)
+
     def max_rate(self, form: str | None = None) -> float:
         """Largest transition rate on the grid."""
         _, rates = self.bath_rates(form)

@@ -329,7 +329,7 @@ def master_equation_claims(ctx) -> list[Claim]:
         claims.append(Claim.compare(
             f"fig3_dT_of_max_cooling_dz{tag}",
             f"Fig. 3: the bias dT/T at which J_C is largest (Delta_z = {dz} k_BT)",
-            0.3, x, "T", atol=0.05,
+            0.3, x, "T", rtol=0.0, atol=0.05,
             note=(f"The paper's Delta_z is unstated; its 'around 0.3' is read as 0.3 +- 0.05. "
                   f"Our maximum is broad: J_C(0.3)/J_C(max) = {jc(0.3) / jc(x):.3f}. The "
                   "location hardly moves with Delta_z (0.22-0.25 for Delta_z = 0.05-0.3) or "
@@ -355,7 +355,7 @@ def master_equation_claims(ctx) -> list[Claim]:
     root = brentq(j4, 0.05, 1.0, xtol=1e-12)
     claims.append(Claim.compare(
         "fig4_eps1_sign_change", "Fig. 4: J_C changes sign (heating -> cooling) at eps1 = ...",
-        0.0, root, "k_B T", atol=0.05,
+        0.0, root, "k_B T", rtol=0.0, atol=0.05,
         note=(f"{n_changes} sign change(s) on eps1 in [-3, 3]. The paper says heating for "
               "eps1 < 0 and cooling for eps1 > 0; ours cools only above eps1 = "
               f"{root:.4f}, close to Eq. 10's Delta_z T_L/T_C = {0.1 * 1.3 / 0.7:.4f} (the "
@@ -367,7 +367,7 @@ def master_equation_claims(ctx) -> list[Claim]:
     claims.append(Claim.compare(
         "fig5_global_dx0p002_heating_up_to_dz",
         "Fig. 5 (global): with Delta_x = 0.002 k_BT bath C is heated for Delta_z below ...",
-        0.2, g_root, "k_B T", atol=0.05,
+        0.2, g_root, "k_B T", rtol=0.0, atol=0.05,
         note=("'Delta_z <~ 0.2' read as 0.2 +- 0.05. Ours from the global secular rates "
               "(lambda^2 weights, atan2 branch), checked against QuTiP's secular Lindblad.")))
     l_root = brentq(j5("local"), 0.003, 0.2, xtol=1e-10)
@@ -425,7 +425,7 @@ def master_equation_claims(ctx) -> list[Claim]:
         "fig8_N1_independence_above_dz0p35",
         "Fig. 8: for Delta_z > 0.35 k_BT, J_C does not depend on N1 (max |J(N1=3) - "
         "J(N1=2)| over Delta_z in [0.35, 1] relative to max |J(N1=2)| there, N2 = 2, 3)",
-        0.0, float(diffs.max()), "1", atol=0.05,
+        0.0, float(diffs.max()), "1", rtol=0.0, atol=0.05,
         note=(f"'Independent' read as within 5 %. Up to Delta_z = 0.6 the change is "
               f"{diffs[low].max():.3f}; it grows with Delta_z in the heating regime "
               "(J_C < 0 above Delta_z ~ 0.47, cf. Eq. 10's eps1 T_C/T_L = 0.54), where the "
