@@ -174,6 +174,11 @@ def test_optimal_tau_lorentzian_is_window_end_kernel_finds_pi_over_delta():
     # exact kernel at kappa = 0: first maximum of sin^2(Delta tau / 2)/Delta^2 at pi/|Delta|
     mk = m.replace(detuning_filter="kernel")
     assert mk.optimal_tau() == pytest.approx(np.pi / abs(mk.detuning), rel=1e-3)
+    # vectorised over detuning (scalar g): each element finds its own first lobe
+    d = TWO_PI * np.array([1.5e6, 2e6, 3e6])
+    np.testing.assert_allclose(mk.with_detuning(d).optimal_tau(), np.pi / d, rtol=1e-3)
+    assert mk.t_cav_at_optimal_tau() == pytest.approx(
+        quiet(mk.replace(tau=np.pi / abs(mk.detuning)).t_cav), rel=1e-4)
 
 
 # --------------------------------------------------------------- vectorisation

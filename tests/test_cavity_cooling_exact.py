@@ -94,7 +94,7 @@ def test_one_atom_exact_is_blind_to_pair_coherence():
 
 def test_detuned_exact_follows_sinc2_kernel_not_lorentzian():
     """Exact detuning dependence at small phi: the kappa -> 0 kernel tau^2 sinc^2 (Eq. 13)."""
-    d = TWO_PI * 6e6                     # Delta tau = 1.88: sinc^2(Delta tau/2) = 0.74, Lorentzian 0.066
+    d = TWO_PI * 6e6     # Delta tau = 1.88: sinc^2(Delta tau/2) = 0.74, Lorentzian 0.066
     base = model("one", 0.02, t_bath=1.0).with_detuning(d)
     ex = exact_steady_state(base).n_star
     ker = closed(base.replace(detuning_filter="kernel"))

@@ -496,9 +496,12 @@ class CorrelatedPairCooling(Model):
         if not np.all(np.isfinite(t_max)):
             raise ValueError("optimal_tau needs g > 0 or rate > 0 to bound the window; "
                              f"got g = {self.g!r}, rate = {self.rate!r}")
+        shape = np.broadcast(t_max, np.asarray(self.detuning), np.asarray(self.kappa),
+                             np.asarray(self.chi), np.asarray(self.t_atom),
+                             np.asarray(self.lam)).shape
+        t_max = np.broadcast_to(t_max, shape).copy()
         if self.detuning_filter == "lorentzian":
-            shape = np.broadcast(t_max, np.asarray(self.detuning), np.asarray(self.kappa)).shape
-            return _out(np.broadcast_to(t_max, shape).copy())
+            return _out(t_max)
         frac = np.linspace(1.0 / n_grid, 1.0, n_grid).reshape((-1,) + (1,) * t_max.ndim)
         taus = frac * t_max
         lev = np.asarray(self.leverage(taus))
