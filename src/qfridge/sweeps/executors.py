@@ -58,7 +58,8 @@ def run_chunks(executor, func, tasks, fixed, vectorized):
         workers = min(os.cpu_count() or 1, len(tasks))
         # fork: workers inherit the imported modules (qutip takes ~1 s to import)
         ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                    initializer=_single_threaded_blas) as pool:
             try:
                 yield from _run_futures(pool, func, tasks, fixed, vectorized)
             except BaseException:
@@ -69,6 +70,16 @@ def run_chunks(executor, func, tasks, fixed, vectorized):
         yield from _run_futures(executor, func, tasks, fixed, vectorized)
         return
     yield from _run_dask(executor, func, tasks, fixed, vectorized)
+
+
+def _single_threaded_blas() -> None:
+    """Worker initializer: one BLAS thread per worker process (the pool already uses every
+    core; threaded BLAS on small matrices only adds contention). Needs threadpoolctl."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return
+    threadpool_limits(1)
 
 
 def _run_futures(pool: cf.Executor, func, tasks, fixed, vectorized):
