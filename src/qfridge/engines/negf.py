@@ -289,6 +289,34 @@ def _bubble(a_j: np.ndarray, a_k_in: np.ndarray, a_k_out: np.ndarray, dz: float,
     return np.maximum(out, 0.0)  # FFT rounding can leave -1e-17 where the exact value is 0
 
 
+def exchange_bubble(a_j_lesser, a_j_greater, a_k_lesser, a_k_greater, delta_z: float,
+                    step: float) -> tuple[np.ndarray, np.ndarray]:
+    r"""Exchange-correlation bubble of resonator :math:`j` (seed 004, Eq. 29) on a grid.
+
+    .. math::
+        \gamma^\lessgtr_{xc,j}(\omega) = i\Sigma^\lessgtr_{xc,j}(\omega)
+        = \Delta_z^2\int\frac{d\nu}{2\pi}\,a^\lessgtr_j(\omega-\nu)\,S^\lessgtr_k(\nu),
+        \qquad S^\lessgtr_k(\nu) = \int\frac{d\omega'}{2\pi}\,
+        a^\lessgtr_k(\omega')\,a^\gtrless_k(\omega'-\nu),
+
+    with :math:`a^< = iG^< \ge 0`, :math:`a^> = iG^> \ge 0` sampled on one uniform grid
+    of spacing ``step`` (values outside the grid are zero). :math:`-S^<_k = P^<_k` is the
+    density-fluctuation spectrum of resonator :math:`k`
+    (:math:`\langle\delta n_k\delta n_k\rangle` in frequency). Returns
+    ``(gamma_lesser, gamma_greater)``, both >= 0.
+    """
+    arrays = [np.asarray(a, dtype=float) for a in (a_j_lesser, a_j_greater, a_k_lesser,
+                                                    a_k_greater)]
+    shape = arrays[0].shape
+    if len(shape) != 1 or any(a.shape != shape for a in arrays):
+        raise ValueError("exchange_bubble needs four 1-D arrays of equal length, got shapes "
+                         f"{[a.shape for a in arrays]}")
+    checks.finite("delta_z", delta_z)
+    checks.positive("step", step)
+    ajl, ajg, akl, akg = arrays
+    return _bubble(ajl, akl, akg, delta_z, step), _bubble(ajg, akg, akl, delta_z, step)
+
+
 def _bath_functions(baths: Sequence[BosonicBath], omega: np.ndarray, scale: float):
     """Per bath: (gamma_lesser = lambda^2 K n, gamma_greater = lambda^2 K (1+n)) on the grid."""
     pos = omega > 0
@@ -430,9 +458,8 @@ def solve_kerr_resonators(eps1: float, eps2: float, delta_z: float,
             return (zeros, zeros), (zeros, zeros)
         _, a1l, a1g = g1
         _, a2l, a2g = g2
-        x1 = (_bubble(a1l, a2l, a2g, delta_z, step), _bubble(a1g, a2g, a2l, delta_z, step))
-        x2 = (_bubble(a2l, a1l, a1g, delta_z, step), _bubble(a2g, a1g, a1l, delta_z, step))
-        return x1, x2
+        return (exchange_bubble(a1l, a1g, a2l, a2g, delta_z, step),
+                exchange_bubble(a2l, a2g, a1l, a1g, delta_z, step))
 
     n1 = n2 = 0.0
     x1 = x2 = (zeros, zeros)
