@@ -261,3 +261,14 @@ def test_global_premise_names_the_mixed_level_splitting():
         m.heat_currents("global")
     premises = {w.message.premise for w in rec if isinstance(w.message, PremiseWarning)}
     assert premises == {"secular approximation (rates << E_+ - E_-)"}
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import qfridge.models.absorption_fridge as qubits
+    import qfridge.models.kerr_resonators as resonators
+
+    for module in (qubits, resonators):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

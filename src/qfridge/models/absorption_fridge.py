@@ -303,6 +303,16 @@ class AbsorptionFridge(FilteredBaths, Model):
         not depend on it, currents scale with it; the Markov/secular premises need it small.
     form : {"local", "global"}
         Master equation used when :math:`\Delta_x \ne 0` (identical at :math:`\Delta_x = 0`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fridge = AbsorptionFridge(delta_z=0.2, dT=np.array([0.1, 0.3]), rate_scale=1e-4)
+    >>> bool(np.all(fridge.J_C() > 0))     # Fig. 3 parameters: bath C is cooled
+    True
+    >>> xx = AbsorptionFridge(eps2=2.1, delta_z=0.05, delta_x=0.002, dT=0.1, cutoff=10)
+    >>> bool(xx.J_C("global", check=False) < 0 < xx.J_C("local", check=False))
+    True
     """
 
     eps1: float = parameter("energy", 2.0, "splitting of qubit 1 (k_B T units)")
@@ -433,21 +443,21 @@ class AbsorptionFridge(FilteredBaths, Model):
         currents = eq.heat_currents()
         return {name: currents[name] for name in BATHS}
 
-    def J_C(self, form: str | None = None):
+    def J_C(self, form: str | None = None, check: bool = True):
         """Heat current out of the cold bath C (Eq. 7); > 0 means C is cooled."""
-        return self.heat_currents(form)["C"]
+        return self.heat_currents(form, check)["C"]
 
-    def J_L(self, form: str | None = None):
+    def J_L(self, form: str | None = None, check: bool = True):
         """Heat current out of the hot bath L (> 0: L supplies heat)."""
-        return self.heat_currents(form)["L"]
+        return self.heat_currents(form, check)["L"]
 
-    def J_R(self, form: str | None = None):
+    def J_R(self, form: str | None = None, check: bool = True):
         """Heat current out of bath R (< 0 when R absorbs the waste heat)."""
-        return self.heat_currents(form)["R"]
+        return self.heat_currents(form, check)["R"]
 
-    def COP(self, form: str | None = None):
+    def COP(self, form: str | None = None, check: bool = True):
         r"""Coefficient of performance :math:`J_C/J_L` (cooling per heat drawn from L)."""
-        j = self.heat_currents(form)
+        j = self.heat_currents(form, check)
         with np.errstate(divide="ignore", invalid="ignore"):
             return j["C"] / j["L"]
 

@@ -60,6 +60,13 @@ class KerrResonatorFridge(FilteredBaths, Model):
     T, dT, cold_bias, gamma_L, gamma_R, gamma_C, detuning_L, detuning_R, detuning_C,
     cutoff, rate_scale
         As in ``AbsorptionFridge``.
+
+    Examples
+    --------
+    >>> qubits = KerrResonatorFridge(dT=0.3)              # Fig. 7 parameters, N1 = N2 = 2
+    >>> resonators, history = qubits.converged(rtol=1e-6)
+    >>> resonators.N1 > 10 and bool(resonators.J_C(check=False) > 2 * qubits.J_C(check=False))
+    True
     """
 
     eps1: float = parameter("energy", 1.0, "frequency of resonator 1 (k_B T units)")
