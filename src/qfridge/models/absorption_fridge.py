@@ -122,12 +122,16 @@ def _pair_rates(energies, pairs, weights, temperature, coupling, center, cutoff,
                                 *(np.shape(w) for w in weights))
     d = e.shape[-1]
     out = np.zeros((*shape, d, d))
-    for (i, j), lam2 in zip(pairs, weights, strict=True):
-        # j -> i releases E_j - E_i; i -> j releases E_i - E_j.
-        out[..., i, j] = lam2 * bath_rate(e[..., j] - e[..., i], temperature, coupling,
-                                          center, cutoff, scale)
-        out[..., j, i] = lam2 * bath_rate(e[..., i] - e[..., j], temperature, coupling,
-                                          center, cutoff, scale)
+    if not pairs:
+        return out
+    lo, hi = (np.array(idx) for idx in zip(*pairs, strict=True))
+    # All pairs at once: a trailing axis over pairs; bath parameters broadcast against it.
+    lam2 = np.stack([np.broadcast_to(w, shape) for w in weights], axis=-1)
+    params = [np.asarray(p)[..., None] for p in (temperature, coupling, center, cutoff, scale)]
+    de = np.broadcast_to(e[..., hi] - e[..., lo], (*shape, lo.size))   # E_hi - E_lo
+    # hi -> lo releases E_hi - E_lo; lo -> hi releases E_lo - E_hi.
+    out[..., lo, hi] = lam2 * bath_rate(de, *params)
+    out[..., hi, lo] = lam2 * bath_rate(-de, *params)
     return out
 
 
