@@ -127,7 +127,7 @@ def test_spectral_sum_rules_and_eq30_identity():
         negative = np.minimum(res.spectral[key], 0).sum() * res.grid.step / (2 * np.pi)
         assert -3e-4 < negative <= 0  # measured -1.1e-4 (A1), dT = 0.3
     assert res.current_C_eq30 == pytest.approx(res.current_C, rel=1e-10)
-    # <n> = int a^< dw/2pi is positive and below the hottest bath's Bose value at eps + Lamb
+    # <n> = int a^< dw/2pi: resonator 1 (driven by the hot bath L) is more occupied
     assert 0 < res.occupation[1] < res.occupation[0]
 
 

@@ -259,10 +259,10 @@ def weak_coupling_comparison(coupling_scales=(0.01, 0.003), delta_z_over_kappa: 
 def claims(ctx) -> list[Claim]:
     """NEGF numbers of seed 004 Sec. IV B (Fig. 10) and our own checks."""
     out = []
-    d_t = np.linspace(0.0, 1.5, 31)
+    d_t = np.linspace(0.0, 3.0, 61)
     for gl, paper, tag in ((0.02, 0.15, "0p02"), (0.01, 0.7, "0p01")):
         x, jmax = _argmax_dT(gl, "neglect", d_t)
-        at_edge = " (maximum at the end of the scanned range dT <= 1.5)" if x >= 1.5 else ""
+        at_edge = " (maximum at the end of the scanned range dT <= 3)" if x >= 3.0 else ""
         out.append(Claim.compare(
             f"fig10_dT_of_max_cooling_GL{tag}",
             f"NEGF J_C(dT) is largest at dT ~ {paper} T for Gamma_L = {gl}",
