@@ -197,8 +197,8 @@ class NEGFResult:
     current_C_eq30 : float
         :math:`J_C` evaluated by Eq. 30 (equal to ``currents['C']`` to rounding).
     spectral : dict[str, ndarray]
-        ``A1, A2`` (full), ``A1_mf, A2_mf`` (mean field), ``a2_lesser``,
-        ``gamma_xc2_lesser``, ``gamma_xc2_greater`` on the grid.
+        ``A1, A2`` (full), ``A1_mf, A2_mf`` (Hartree + baths only, at the final
+        occupations), ``a2_lesser``, ``gamma_xc2_lesser``, ``gamma_xc2_greater`` on the grid.
     sum_rules : dict[str, float]
         :math:`\int A\,d\omega/2\pi` of the four spectral functions.
     energy_balance_residual : float
@@ -490,7 +490,7 @@ def solve_kerr_resonators(eps1: float, eps2: float, delta_z: float,
                   tol=options.tol)
 
     # final mean-field Green's functions and the bubble built from them
-    g1_mf, g2_mf = mean_field(n1, n2, x1, x2) if sc else mean_field(n1, n2)
+    g1_mf, g2_mf = mean_field(n1, n2)  # Hartree + baths only, at the final occupations
     if not sc:
         x1, x2 = bubbles(g1_mf, g2_mf)
     g1, g2 = mean_field(n1, n2, x1, x2)
