@@ -115,3 +115,31 @@ def test_exact_needs_scalars_and_known_method():
         exact_steady_state(m)
     with pytest.raises(ValueError, match="method"):
         exact_steady_state(model("one", 0.05), method="mc")
+
+
+def test_one_atom_kappa0_exact_detailed_balance_at_any_phi():
+    """One atom: P(n->n+1)/P(n+1->n) = r1/r2 exactly, so Eq. 30 holds even at phi >> 1."""
+    for phi in (0.05, 1.3, 150.3):
+        m = model("one", phi, kappa=0.0)
+        ex = exact_steady_state(m, n_levels=40)
+        r1, r2 = m.stream_coefficients()
+        np.testing.assert_allclose(ex.populations[1:6] / ex.populations[:5], r1 / r2,
+                                   rtol=1e-6)     # near-trapping states: conditioning
+        assert ex.t_cav == pytest.approx(m.t_cav_kappa0(), rel=1e-7)
+
+
+def test_two_atom_kappa0_exact_tends_to_eq38():
+    m = model("two", 0.01, kappa=0.0)
+    assert exact_steady_state(m, n_levels=30).t_cav == pytest.approx(m.t_cav_kappa0(),
+                                                                     rel=1e-4)
+
+
+def test_trapping_angle_breaks_the_kappa0_limit():
+    """g tau = 50 pi (literal Table 2): the vacuum is a trap, sin(phi) = 0, P(0 -> 1) = 0."""
+    m = CorrelatedPairCooling.paper_baseline("one")
+    p = population_transfer_matrix(m, 6)
+    assert p[1, 0] < 1e-20 and p[0, 0] == pytest.approx(1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PremiseWarning)
+        t = exact_steady_state(m.replace(kappa=1e-3)).t_cav
+    assert t > 1.5 * m.t_cav_kappa0()        # ~357 mK instead of 218 mK

@@ -31,6 +31,10 @@ def test_claim_ids_and_values(claims):
     err = claims["exact_vs_closed_form_rel_err_phi_0p05_two_atom"]
     assert err.paper is None and 0.0 < err.ours < 0.02
     assert claims["exact_effective_chi_phi_0p05"].ours == pytest.approx(1.935, abs=0.01)
+    # literal Table 2 (g tau = 50 pi): trapping states move the exact one-atom kappa -> 0+ limit
+    trap = claims["exact_tcav_kappa0plus_one_atom_table2_mK"]
+    assert trap.agrees is False and trap.ours == pytest.approx(356.8, abs=1.0)
+    assert claims["exact_tcav_kappa0plus_two_atom_table2_mK"].ours == pytest.approx(27.25, abs=0.05)
 
 
 def test_every_disagreement_is_explained(claims):

@@ -223,8 +223,9 @@ class ExactResult:
 
 
 def default_levels(model, tol: float = 1e-12) -> int:
-    """A truncation whose thermal tail at the larger of n̄₁ and the stream's n* is below ``tol``."""
-    nb = float(model.bath_occupation())
+    """A truncation whose thermal tail at the larger of n̄₁ (if κ > 0) and the stream's n* is
+    below ``tol``."""
+    nb = float(model.bath_occupation()) if float(model.kappa) > 0 else 0.0
     ns = float(np.nanmax([model.n_star_kappa0(), 0.0]))
     nmax = max(nb, ns, 0.05)
     return int(np.ceil(np.log(tol) / np.log(nmax / (nmax + 1.0)))) + 8
@@ -248,6 +249,14 @@ def exact_steady_state(model, n_levels: int | None = None, method: str = "popula
     method : {"populations", "superoperator"}
     exchange_during_collision : bool
         Keep the pair's exchange :math:`\lambda` on during the collision (off in the paper).
+
+    Notes
+    -----
+    At κ = 0 the stream alone may not have a unique steady state: when
+    :math:`\sin(g\tau\sqrt{n+1}) = 0` (micromaser trapping states; the literal Table 2
+    angle :math:`g\tau = 50\pi` traps at :math:`n = k^2 - 1`, including the vacuum for one
+    atom) the Fock ladder splits into disconnected blocks. Use a small κ > 0 to select the
+    physical (κ → 0⁺) state.
     """
     checks.one_of("method", method, METHODS)
     _scalar_model(model)
@@ -255,7 +264,7 @@ def exact_steady_state(model, n_levels: int | None = None, method: str = "popula
     n = default_levels(model) if auto else checks.integer_at_least("n_levels", n_levels, 2)
     from .cavity_cooling import bose_temperature
 
-    for _ in range(4):
+    for attempt in range(4):
         if method == "populations":
             gen = float(model.rate) * (population_transfer_matrix(
                 model, n, exchange_during_collision) - np.eye(n))
@@ -267,7 +276,7 @@ def exact_steady_state(model, n_levels: int | None = None, method: str = "popula
             rho = qutip.steadystate(gen)
             pops = np.real(np.diag(rho.full()))
         top = float(pops[-1])
-        if not auto or method != "populations" or top <= truncation_tol:
+        if not auto or method != "populations" or top <= truncation_tol or attempt == 3:
             break
         n *= 2
     check_truncation(top, tolerance=truncation_tol, stacklevel=3)
