@@ -72,6 +72,39 @@ class OhmicSpectralDensity(SpectralDensity):
         return self.alpha * omega * np.exp(-omega / self.cutoff)
 
 
+def lorentzian_filter(omega, coupling, center, cutoff=np.inf):
+    r"""Seed 004, Eq. 3 with an upper cutoff, vectorised over every argument.
+
+    .. math:: K(\omega) = \frac{\Gamma\omega}{(\omega - \Omega)^2 + \Gamma^2\omega^2}
+              \quad (0 < \omega \le \epsilon_c), \qquad 0 \text{ otherwise}.
+
+    The functional form behind :class:`LorentzianSpectralDensity`, for callers that
+    sweep :math:`\Gamma`, :math:`\Omega` or :math:`\epsilon_c` as arrays.
+    """
+    omega = np.asarray(omega, dtype=float)
+    width = np.where((omega > 0) & (omega <= cutoff), coupling * omega, 0.0)
+    denom = (omega - center) ** 2 + width**2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(width > 0, width / np.where(denom > 0, denom, 1.0), 0.0)
+
+
+def thermal_rate(energy_released, temperature, density):
+    r"""Signed-energy rate of a transition coupled to a bosonic bath, vectorised.
+
+    :math:`K(\omega)(1 + n(\omega))` for :math:`\omega > 0` (the system gives
+    :math:`\omega` to the bath), :math:`K(|\omega|)n(|\omega|)` for :math:`\omega < 0`,
+    0 at :math:`\omega = 0`. ``density`` is a vectorised callable :math:`K(\omega)`
+    evaluated at :math:`\omega > 0`; ``temperature`` (>= 0) broadcasts with the energies.
+    """
+    de = np.asarray(checks.finite("omega", energy_released), dtype=float)
+    w = np.abs(de)
+    safe = np.where(w > 0, w, 1.0)
+    k = np.asarray(density(safe))
+    n = np.asarray(bose(safe, temperature))
+    rate = np.where(de > 0, k * (1.0 + n), np.where(de < 0, k * n, 0.0))
+    return rate.item() if rate.ndim == 0 else rate
+
+
 @dataclass(frozen=True)
 class LorentzianSpectralDensity(SpectralDensity):
     r"""Lorentzian energy filter of seed 004, Eq. 3.
@@ -105,10 +138,7 @@ class LorentzianSpectralDensity(SpectralDensity):
             raise ValueError(f"cutoff (epsilon_c) must be > 0, got {self.cutoff!r}")
 
     def _evaluate(self, omega):
-        width = np.where(omega <= self.cutoff, self.coupling * omega, 0.0)
-        denom = (omega - self.center) ** 2 + width**2
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(width > 0, width / np.where(denom > 0, denom, 1.0), 0.0)
+        return lorentzian_filter(omega, self.coupling, self.center, self.cutoff)
 
 
 @dataclass(frozen=True)
@@ -192,16 +222,7 @@ class BosonicBath:
         :math:`\gamma(\omega) = K(|\omega|)(1 + n(|\omega|))` for :math:`\omega > 0` and
         :math:`K(|\omega|) n(|\omega|)` for :math:`\omega < 0`; 0 at :math:`\omega = 0`.
         """
-        omega = np.asarray(checks.finite("omega", omega), dtype=float)
-        w = np.abs(omega)
-        safe = np.where(w > 0, w, 1.0)
-        k = np.asarray(self.spectral_density(safe))
-        if self.temperature == 0:
-            n = np.zeros_like(safe)
-        else:
-            n = np.asarray(bose(safe, self.temperature))
-        r = np.where(omega > 0, k * (1.0 + n), np.where(omega < 0, k * n, 0.0))
-        return r.item() if r.ndim == 0 else r
+        return thermal_rate(omega, self.temperature, self.spectral_density)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ MODEL_MODULES = (
     "qfridge.models.phaseonium",
     "qfridge.models.dicke_valve",
     "qfridge.models.absorption_fridge",
+    "qfridge.models.kerr_resonators",
 )
 
 

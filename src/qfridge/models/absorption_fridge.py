@@ -47,15 +47,19 @@ global secular) for independent checks.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 import numpy as np
 import qutip
 
 from ..core import checks
-from ..core.baths import BosonicBath, CallableSpectralDensity, LorentzianSpectralDensity
-from ..core.thermal import bose
+from ..core.baths import (
+    BosonicBath,
+    CallableSpectralDensity,
+    LorentzianSpectralDensity,
+    thermal_rate,
+)
+from ..core.baths import lorentzian_filter as core_lorentzian_filter
 from ..core.validity import check_premise
 from ..engines.lindblad import MasterEquation, Transition
 from ..engines.rates import RateEquation
@@ -77,26 +81,12 @@ _PAIRS_Q2 = ((0, 2), (1, 3))   # qubit 2 flips: 0 <-> 2 and 1 <-> d  (bath C)
 # broadcast over parameter grids and are checked against it in the tests)
 # ----------------------------------------------------------------------------------------
 def lorentzian_filter(omega, coupling, center, cutoff, scale=1.0):
-    r"""Eq. 3 of seed 004 (upper cutoff), vectorised over every argument.
+    r"""Eq. 3 of seed 004 (upper cutoff) times an overall prefactor :math:`g` (``scale``).
 
-    .. math:: K(\omega) = g\,\frac{\Gamma\omega}{(\omega-\Omega)^2 + \Gamma^2\omega^2}
-              \;\text{for}\; 0 < \omega \le \epsilon_c, \quad 0 \text{ otherwise}.
-
-    Parameters
-    ----------
-    omega : array_like
-        Photon energy (natural units).
-    coupling, center, cutoff : array_like
-        :math:`\Gamma \ge 0`, :math:`\Omega`, :math:`\epsilon_c > 0`.
-    scale : array_like
-        Overall prefactor :math:`g` (1 = Eq. 3 as printed).
+    :math:`g\,K(\omega)` with :math:`K` from :func:`qfridge.core.baths.lorentzian_filter`;
+    :math:`g = 1` is Eq. 3 as printed. Vectorised over every argument.
     """
-    omega = np.asarray(omega, dtype=float)
-    width = np.where((omega > 0) & (omega <= cutoff), coupling * omega, 0.0)
-    denom = (omega - center) ** 2 + width**2
-    with np.errstate(invalid="ignore", divide="ignore"):
-        k = np.where(width > 0, width / np.where(denom > 0, denom, 1.0), 0.0)
-    return scale * k
+    return scale * core_lorentzian_filter(omega, coupling, center, cutoff)
 
 
 def bath_rate(energy_released, temperature, coupling, center, cutoff, scale=1.0):
@@ -106,12 +96,8 @@ def bath_rate(energy_released, temperature, coupling, center, cutoff, scale=1.0)
     :math:`K(|\omega|)n(|\omega|)` for :math:`\omega < 0` (absorption), 0 at
     :math:`\omega = 0` (seed 004, Eq. 6 and A11). Vectorised.
     """
-    de = np.asarray(energy_released, dtype=float)
-    w = np.abs(de)
-    safe = np.where(w > 0, w, 1.0)
-    k = lorentzian_filter(safe, coupling, center, cutoff, scale)
-    n = bose(safe, temperature)
-    return np.where(de > 0, k * (1.0 + n), np.where(de < 0, k * n, 0.0))
+    return thermal_rate(energy_released, temperature,
+                        lambda w: lorentzian_filter(w, coupling, center, cutoff, scale))
 
 
 def _pair_rates(energies, pairs, weights, temperature, coupling, center, cutoff, scale):
@@ -611,8 +597,3 @@ class AbsorptionFridge(FilteredBaths, Model):
                                         for t in terms))
             out["bare_currents"] = bare
         return out
-
-
-# The resonator fridge lives in its own module; importing it here registers it with
-# ``load_all`` (import_module tolerates the circular import in either order).
-importlib.import_module("qfridge.models.kerr_resonators")
