@@ -208,6 +208,11 @@ class NEGFResult:
         ``"mean_field_bubble"``.
     iterations, residual, converged
         Convergence report of the self-consistency loop.
+    exchange_width_ratio : float
+        Largest ratio, over the two resonators, of the exchange width
+        :math:`\gamma^>_{xc} - \gamma^<_{xc}` to the bath width at the mean-field spectral
+        peak. Above 1 the bubble is not a small correction and a PremiseWarning
+        ("exchange bubble perturbative") is emitted.
     """
 
     omega: np.ndarray
@@ -225,6 +230,7 @@ class NEGFResult:
     grid: EnergyGrid
     parameters: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
+    exchange_width_ratio: float = 0.0
 
     @property
     def current_C(self) -> float:
@@ -417,8 +423,10 @@ def solve_kerr_resonators(eps1: float, eps2: float, delta_z: float,
     Warns
     -----
     PremiseWarning
-        When the loop does not converge within ``max_iter`` or a spectral sum rule is
-        violated by more than ``sum_rule_tol`` (grid too coarse or too narrow).
+        When the loop does not converge within ``max_iter``, when a spectral sum rule is
+        violated by more than ``sum_rule_tol`` (grid too coarse or too narrow), or when
+        the exchange width exceeds the bath width at a resonator's spectral peak (second
+        order in :math:`\Delta_z` not controlled).
     """
     start = time.perf_counter()
     checks.finite("eps1", eps1)
@@ -517,6 +525,20 @@ def solve_kerr_resonators(eps1: float, eps2: float, delta_z: float,
                       "too narrow, or a pole outside the bath continuum); refine or widen "
                       "the grid", stacklevel=2, worst_sum_rule_error=worst,
                       sum_rule_tol=options.sum_rule_tol, points=grid.points)
+    # second order in Delta_z is controlled while the exchange width stays below the bath
+    # width at each resonator's mean-field peak (Gamma_xc ~ Dz^2 n(1+n)/kappa << kappa)
+    ratios = []
+    for g_mf, (xl, xg), (bl, bg) in ((g1_mf, x1, (in1, out1)), (g2_mf, x2, (in2, out2))):
+        k = int(np.argmax(g_mf[2] - g_mf[1]))
+        bath_w = bg[k] - bl[k]
+        ratios.append(float((xg[k] - xl[k]) / bath_w) if bath_w > 0 else
+                      (np.inf if xg[k] - xl[k] > 0 else 0.0))
+    xc_ratio = max(ratios)
+    if options.exchange:
+        check_premise(xc_ratio <= 1.0, "exchange bubble perturbative (second order in Delta_z)",
+                      "the exchange-correlation width exceeds the bath width at a resonator's "
+                      "mean-field peak, so the bubble is not a small correction",
+                      stacklevel=2, xc_over_bath_width=xc_ratio, delta_z=delta_z)
     cur = np.array(list(currents.values()))
     scale = float(np.max(np.abs(cur))) if cur.size else 0.0
     # below ~1e-15 of the energy scale the currents are rounding noise (e.g. equilibrium)
@@ -527,4 +549,4 @@ def solve_kerr_resonators(eps1: float, eps2: float, delta_z: float,
               "coupling_scale": float(coupling_scale), "eta": float(eta)}
     return NEGFResult(omega, (float(n1), float(n2)), occ, currents, eq30, spectral, sum_rules,
                       balance, iterations, float(residual), converged, options, grid, params,
-                      time.perf_counter() - start)
+                      time.perf_counter() - start, xc_ratio)

@@ -139,7 +139,10 @@ CAPTION_FIG10 = (
     "sum rule then fails, int A dw/2pi ~ 0.42); (b) the causal alternative, real part by "
     "Kramers-Kronig: Eq. 3's Lorentzian has area pi, i.e. a filter mode coupled with "
     "g = 1/sqrt(2) k_BT, whose Lamb shift splits the resonator into polaritons and C is "
-    "heated. Inset of (a): the sequential master equation (Eqs. 14-19 as a QuTiP Lindblad "
+    "heated; there the lower polariton (~1.4 k_BT) barely couples to C and the exchange "
+    "width exceeds its bath width 6-14 times, so the bubble is not perturbative (stored as "
+    "xc_over_bath_width; <= 0.01 in (a)). Inset of (a): the sequential master equation "
+    "(Eqs. 14-19 as a QuTiP Lindblad "
     "with number-resolved jumps, N1 = N2 = 6 levels) on the same parameters. Energy grid "
     "[-3.15, 11.2] k_BT with spacing 2e-3 (4e-3 in quick mode).")
 
@@ -153,14 +156,20 @@ def compute_fig10(ctx) -> xr.Dataset:
     negf = np.zeros((len(_READINGS), len(FIG10_GAMMA_L), d_t.size))
     conv = np.zeros_like(negf, dtype=bool)
     sumrule = np.zeros_like(negf)
+    xc_ratio = np.zeros_like(negf)
     for i, reading in enumerate(_READINGS):
         opts = NEGFOptions(real_part=reading)
         for j, gl in enumerate(FIG10_GAMMA_L):
             for k, dt in enumerate(d_t):
-                res = negf_point(float(dt), gamma_L=gl, grid=grid, options=opts, **FIG10)
+                with warnings.catch_warnings():
+                    # recorded below as xc_over_bath_width and stated in the caption
+                    warnings.filterwarnings("ignore", ".*exchange bubble perturbative",
+                                            PremiseWarning)
+                    res = negf_point(float(dt), gamma_L=gl, grid=grid, options=opts, **FIG10)
                 negf[i, j, k] = res.current_C
                 conv[i, j, k] = res.converged
                 sumrule[i, j, k] = res.sum_rules["A2"]
+                xc_ratio[i, j, k] = res.exchange_width_ratio
     me = np.zeros((len(FIG10_GAMMA_L), d_t_me.size))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PremiseWarning)
@@ -174,6 +183,9 @@ def compute_fig10(ctx) -> xr.Dataset:
                        {"units": "1"}),
          "sum_rule_A2": (("real_part", "gamma_L", "delta_T"), sumrule,
                          {"units": "1", "long_name": "int A_2 dw/2pi"}),
+         "xc_over_bath_width": (("real_part", "gamma_L", "delta_T"), xc_ratio,
+                                {"units": "1", "long_name": "exchange width / bath width at "
+                                 "the mean-field peak (premise: <= 1)"}),
          "J_C_me": (("gamma_L", "delta_T_me"), me,
                     {"units": J_UNIT, "long_name": "J_C (master equation, Eqs. 14-19)"})},
         coords={"real_part": ("real_part", list(_READINGS), {"units": "1"}),
@@ -289,9 +301,11 @@ def claims(ctx) -> list[Claim]:
         "dT = 0.3, other Fig. 10 parameters, Gamma_L = 0.02): J_C",
         None, j_weak, J_UNIT,
         note="paper: no cooling (J_C <= 0); ours <= 0 means agreement in sign"))
-    j0 = max(abs(negf_point(0.0, gamma_L=gl, options=NEGFOptions(real_part=rp),
-                            **FIG10).current_C)
-             for gl in FIG10_GAMMA_L for rp in _READINGS)
+    with warnings.catch_warnings():  # KK reading: outside the second-order premise (caption)
+        warnings.filterwarnings("ignore", ".*exchange bubble perturbative", PremiseWarning)
+        j0 = max(abs(negf_point(0.0, gamma_L=gl, options=NEGFOptions(real_part=rp),
+                                **FIG10).current_C)
+                 for gl in FIG10_GAMMA_L for rp in _READINGS)
     out.append(Claim.compare(
         "negf_zero_current_at_zero_bias",
         "NEGF |J_C| at dT = 0 (all baths at T), max over Gamma_L and real-part readings",
