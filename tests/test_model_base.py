@@ -12,6 +12,7 @@ class _Toy(Model):
     omega: float = parameter("angular_frequency", 1.0)
     temperature: float = parameter("temperature", 0.1)
     tau: float = parameter("time", 1e-9)
+    kappa: float = parameter("rate", 0.0)
     QUANTITIES = {"ratio": "ratio"}
 
     def ratio(self):
@@ -25,6 +26,11 @@ def test_strings_and_typed_quantities_are_converted_explicitly():
     assert toy.tau == pytest.approx(2e-9)
     assert _Toy(omega=Frequency.angular(3, "rad/ns")).omega == pytest.approx(3e9)
     assert toy.quantity("ratio") == pytest.approx(2 * np.pi * 10)
+    # a rate: '1/s' units carry no 2 pi; a cyclic unit means kappa/2pi
+    assert _Toy(kappa="250 1/ms").kappa == pytest.approx(2.5e5)
+    assert _Toy(kappa="10 kHz").kappa == pytest.approx(2 * np.pi * 1e4)
+    with pytest.raises(ValueError, match="parameter 'tau' is a time, got a rate"):
+        _Toy(tau="3 1/s")
 
 
 def test_wrong_kind_and_bad_values_name_the_field():
@@ -45,4 +51,4 @@ def test_arrays_pass_through_for_vectorised_models():
     np.testing.assert_allclose(toy.ratio(), [1e-9, 2e-9])
     assert coerce("n", "integer", 3) == 3
     assert _Toy.parameters() == {"omega": "angular_frequency", "temperature": "temperature",
-                                 "tau": "time"}
+                                 "tau": "time", "kappa": "rate"}

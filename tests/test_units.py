@@ -7,6 +7,7 @@ from qfridge.core.units import (
     Frequency,
     NaturalUnits,
     Power,
+    Rate,
     Temperature,
     Time,
     parse_quantity,
@@ -37,12 +38,15 @@ def test_cyclic_units_refused_by_angular_constructor_and_vice_versa():
     ("2 µs", Time, 2e-6),
     ("1.5e-3 K", Temperature, 1.5e-3),
     ("3 fW", Power, 3e-15),
+    ("10 1/us", Rate, 1e7),
+    ("250 1/s", Rate, 250.0),
 ])
 def test_parse_quantity(text, kind, value):
     q = parse_quantity(text)
     assert isinstance(q, kind)
     got = {Frequency: lambda x: x.angular_rad_per_s, Temperature: lambda x: x.kelvin,
-           Time: lambda x: x.seconds, Power: lambda x: x.watt}[kind](q)
+           Time: lambda x: x.seconds, Power: lambda x: x.watt,
+           Rate: lambda x: x.per_second}[kind](q)
     assert got == pytest.approx(value)
 
 

@@ -38,6 +38,7 @@ _CYCLIC = {"Hz": 1.0, "kHz": 1e3, "MHz": 1e6, "GHz": 1e9, "THz": 1e12}
 _ANGULAR = {"rad/s": 1.0, "rad/ms": 1e3, "rad/us": 1e6, "rad/µs": 1e6, "rad/ns": 1e9}
 _TIME = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9, "ps": 1e-12}
 _TEMPERATURE = {"K": 1.0, "mK": 1e-3, "uK": 1e-6, "µK": 1e-6}
+_RATE = {"1/s": 1.0, "/s": 1.0, "1/ms": 1e3, "1/us": 1e6, "1/µs": 1e6, "1/ns": 1e9}
 _POWER = {"W": 1.0, "mW": 1e-3, "uW": 1e-6, "µW": 1e-6, "nW": 1e-9, "pW": 1e-12, "fW": 1e-15,
           "aW": 1e-18}
 
@@ -128,6 +129,25 @@ class Temperature:
 
 
 @dataclass(frozen=True)
+class Rate:
+    """A rate (probability per unit time) in 1/s: no factor 2π is ever involved.
+
+    ``Rate.of(10, "1/us")`` is 10⁷ s⁻¹. A rate can also be given as a
+    :class:`Frequency`; then its *angular* value is the rate, so
+    ``Frequency.cyclic(10, "kHz")`` means γ/2π = 10 kHz, the circuit-QED habit.
+    """
+
+    per_second: float | np.ndarray
+
+    @classmethod
+    def of(cls, value, unit: str = "1/s") -> Rate:
+        r = _scaled(value, unit, _RATE, "rate")
+        if np.any(np.asarray(r) < 0):
+            raise ValueError(f"rate must be >= 0, got {value!r} {unit}")
+        return cls(r)
+
+
+@dataclass(frozen=True)
 class Power:
     """A power (heat current) in watt (constructors accept W ... fW, aW)."""
 
@@ -138,10 +158,10 @@ class Power:
         return cls(_scaled(value, unit, _POWER, "power"))
 
 
-Quantity = Frequency | Time | Temperature | Power
+Quantity = Frequency | Time | Temperature | Power | Rate
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-_QUANTITY_RE = re.compile(rf"^\s*({_NUMBER})\s*([A-Za-zµ/]+)\s*$")
+_QUANTITY_RE = re.compile(rf"^\s*({_NUMBER})\s*([A-Za-zµ/1]+)\s*$")
 
 
 def parse_quantity(text: str) -> Quantity:
@@ -150,7 +170,8 @@ def parse_quantity(text: str) -> Quantity:
     Cyclic units (Hz ... GHz) give a :class:`Frequency` built with
     :meth:`Frequency.cyclic`; ``rad/...`` units give :meth:`Frequency.angular`;
     K/mK give :class:`Temperature`; s/ns/µs give :class:`Time`; W ... fW give
-    :class:`Power`. A bare number is refused: the unit is never guessed.
+    :class:`Power`; 1/s, 1/µs, 1/ns give :class:`Rate`. A bare number is refused:
+    the unit is never guessed.
     """
     if not isinstance(text, str):
         raise ValueError(f"expected a string like '5 GHz', got {text!r}")
@@ -169,7 +190,9 @@ def parse_quantity(text: str) -> Quantity:
         return Time.of(value, unit)
     if unit in _POWER:
         return Power.of(value, unit)
-    known = sorted({*_CYCLIC, *_ANGULAR, *_TEMPERATURE, *_TIME, *_POWER})
+    if unit in _RATE:
+        return Rate.of(value, unit)
+    known = sorted({*_CYCLIC, *_ANGULAR, *_TEMPERATURE, *_TIME, *_POWER, *_RATE})
     raise ValueError(f"unknown unit {unit!r} in {text!r}; known units: {known}")
 
 
@@ -235,4 +258,6 @@ class NaturalUnits:
             return self.time(q)
         if isinstance(q, Power):
             return self.power(q)
+        if isinstance(q, Rate):
+            return np.asarray(q.per_second) / self.omega0_rad_per_s
         raise ValueError(f"cannot express {q!r} in natural units: not a typed quantity")

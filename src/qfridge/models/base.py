@@ -8,8 +8,9 @@ declares its *kind* with :func:`parameter`; the stored value is always a float
 kind                   stored in         accepted as input
 =====================  ================  =====================================
 ``angular_frequency``  rad/s             float (rad/s), ``Frequency``, "5 GHz"
-``rate``               1/s               float (1/s), ``Frequency`` (its
-                                         angular value), "2 rad/us"
+``rate``               1/s               float (1/s), ``Rate`` ("10 1/us"),
+                                         ``Frequency`` (its angular value:
+                                         "10 kHz" means γ/2π = 10 kHz)
 ``temperature``        K                 float (K), ``Temperature``, "50 mK"
 ``time``               s                 float (s), ``Time``, "50 ns"
 ``energy``             natural units     float (in the model's energy scale)
@@ -33,7 +34,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..core import checks
-from ..core.units import Frequency, Power, Temperature, Time, parse_quantity
+from ..core.units import Frequency, Power, Rate, Temperature, Time, parse_quantity
 
 KINDS = ("angular_frequency", "rate", "temperature", "time", "energy", "dimensionless",
          "choice", "integer")
@@ -66,6 +67,10 @@ def coerce(name: str, kind: str, value):
         if kind not in ("angular_frequency", "rate"):
             raise ValueError(f"parameter {name!r} is a {kind}, got a frequency ({value})")
         value = value.angular_rad_per_s
+    elif isinstance(value, Rate):
+        if kind != "rate":
+            raise ValueError(f"parameter {name!r} is a {kind}, got a rate ({value.per_second} 1/s)")
+        value = value.per_second
     elif isinstance(value, Temperature):
         if kind != "temperature":
             raise ValueError(f"parameter {name!r} is a {kind}, got a temperature ({value})")
