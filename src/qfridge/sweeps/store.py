@@ -5,7 +5,7 @@ Layout of a store directory::
     store/
       manifest.json          what sweep this is (canonical description + its SHA-256)
       chunks/
-        chunk-0003-0001.nc   one finished chunk (NetCDF-4/HDF5, via netCDF4 or h5netcdf)
+        chunk-0003-0001.nc   one finished chunk (NetCDF-4/HDF5, via h5netcdf or netCDF4)
 
 A chunk is first written to a hidden temporary file in ``chunks/`` and then
 renamed onto its final name (``os.replace``, atomic on POSIX), so a chunk file
@@ -29,15 +29,14 @@ FORMAT_VERSION = 1
 
 
 def netcdf_engine() -> str:
-    """The xarray engine for NetCDF-4 files: ``netcdf4`` if installed, else ``h5netcdf``.
-
-    (h5netcdf >= 1.8 needs h5py, which is not always installed.)
+    """The xarray engine for NetCDF-4 files: ``h5netcdf`` (qfridge's dependency) when its
+    h5py backend is installed, else ``netcdf4``.
     """
-    for module, engine in (("netCDF4", "netcdf4"), ("h5py", "h5netcdf")):
+    for module, engine in (("h5py", "h5netcdf"), ("netCDF4", "netcdf4")):
         if importlib.util.find_spec(module) is not None:
             return engine
-    raise ImportError("writing NetCDF-4 needs the netCDF4 package or h5py (for h5netcdf); "
-                      "install one of them: pip install netCDF4")
+    raise ImportError("writing NetCDF-4 needs h5py (for h5netcdf) or the netCDF4 package; "
+                      "install one of them: pip install h5py")
 
 
 class StoreMismatch(ValueError):
