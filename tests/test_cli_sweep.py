@@ -172,3 +172,25 @@ def test_store_and_scheduler(tmp_path, capsys):
 def test_load_config_refuses_unknown_keys(tmp_path):
     with pytest.raises(ConfigError, match="unknown config key"):
         load_config(_write(tmp_path, "plot = true\n" + GOOD))
+
+
+def test_reproduce_scheduler_hands_a_dask_client_to_the_context(tmp_path, monkeypatch):
+    distributed = pytest.importorskip("dask.distributed")
+    import qfridge.reproduce.runner as runner
+
+    seen = {}
+
+    def fake_reproduce(seeds, out, ctx, log=print):
+        seen["executor"] = ctx.executor
+        seen["address"] = ctx.executor.scheduler.address
+        seen["workers"] = len(ctx.executor.scheduler_info()["workers"])
+        return []
+
+    monkeypatch.setattr(runner, "reproduce", fake_reproduce)
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None,
+                                  silence_logs=40) as cluster:
+        assert main(["reproduce", "000", "--out", str(tmp_path), "--quiet",
+                     "--scheduler", cluster.scheduler_address]) == 0
+        assert seen["address"] == cluster.scheduler_address and seen["workers"] == 1
+    assert isinstance(seen["executor"], distributed.Client)
+    assert seen["executor"].status == "closed"  # closed when the command ends
