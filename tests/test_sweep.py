@@ -187,3 +187,45 @@ def test_logspace_axis_and_bare_return():
                progress=False)
     np.testing.assert_allclose(ds["value"].values, [1.0, 100.0, 10000.0])
     assert ds["x"].attrs["units"] == "GHz"
+
+
+def warns_above_one(x):
+    import warnings as w
+
+    from qfridge.core.validity import check_premise
+
+    if x > 1:
+        w.warn(f"x = {x} is large", UserWarning, stacklevel=2)
+        check_premise(x < 2, "small x", "x should stay below 2", x=x)
+    return {"y": 2 * x}
+
+
+def test_warnings_recorded_per_point_and_summarised_once():
+    from qfridge.sweeps import SweepPointWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ds = sweep(warns_above_one, {"x": [0.5, 1.0, 1.5, 2.5, 3.5]}, executor="serial",
+                   chunks=2, progress=False)
+    summary = [str(w.message) for w in caught]
+    assert all(issubclass(w.category, SweepPointWarning) for w in caught), summary
+    assert len(caught) == 2  # one per category, not one per point
+    assert any(s.startswith("UserWarning at 3 of 5") for s in summary)
+    assert any(s.startswith("PremiseWarning at 2 of 5") for s in summary)
+    assert ds["warnings"].values[0] == "" and ds["warnings"].values[1] == ""
+    assert ds["warnings"].values[2] == "UserWarning: x = 1.5 is large"
+    assert "PremiseWarning: premise 'small x' violated" in ds["warnings"].values[3]
+    assert ds.attrs["n_warned"] == 3 and not ds["failed"].any()
+
+
+def test_strict_premises_make_points_fail():
+    from qfridge.core.validity import strict_premises
+    from qfridge.sweeps import SweepPointWarning
+
+    with strict_premises(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", SweepFailureWarning)
+        warnings.simplefilter("ignore", SweepPointWarning)
+        ds = sweep(warns_above_one, {"x": [0.5, 1.5, 2.5]}, executor="serial", progress=False)
+    assert ds["failed"].values.tolist() == [False, False, True]
+    assert "PremiseViolation" in str(ds["error"].values[2])
+    assert "UserWarning: x = 2.5 is large" in str(ds["warnings"].values[2])

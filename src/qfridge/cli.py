@@ -79,7 +79,8 @@ def _cmd_sweep(args) -> int:
     if out.suffix != ".nc":
         return fail(f"--out must end in .nc (NetCDF), got {str(out)!r}")
     try:
-        with _scheduler_client(args.scheduler) as client, warnings.catch_warnings():
+        with _scheduler_client(args.scheduler) as client, \
+                warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("ignore", SweepFailureWarning)  # reported below
             ds = run_config(config, executor=client, progress=not args.quiet,
                             store=args.store)
@@ -102,6 +103,8 @@ def _cmd_sweep(args) -> int:
     png = out.with_suffix(".png")
     fig.savefig(png, dpi=110)
     plt.close(fig)
+    for w in caught:  # e.g. premise violations, one line per category (SweepPointWarning)
+        print(f"qfridge sweep: warning: {w.message}", file=sys.stderr)
     n_failed, n = int(ds.attrs["n_failed"]), int(ds.attrs["n_points"])
     print(f"{config.model}.{config.quantity} over {dict(ds[config.quantity].sizes)}: "
           f"{n - n_failed}/{n} points in {ds.attrs['seconds']:.2f} s "

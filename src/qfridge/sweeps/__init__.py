@@ -6,8 +6,8 @@ are :class:`Axis`; resumable stores are directories of per-chunk NetCDF files
 ``reproduce``/``cli``, and imports neither of the latter.
 """
 
-from .api import SweepFailureWarning, sweep
+from .api import SweepFailureWarning, SweepPointWarning, sweep
 from .grid import Axis
 from .store import StoreMismatch
 
-__all__ = ["Axis", "StoreMismatch", "SweepFailureWarning", "sweep"]
+__all__ = ["Axis", "StoreMismatch", "SweepFailureWarning", "SweepPointWarning", "sweep"]

@@ -22,6 +22,11 @@ class SweepFailureWarning(RuntimeWarning):
     """Some points of a sweep failed; the Dataset's ``failed``/``error`` say which and why."""
 
 
+class SweepPointWarning(UserWarning):
+    """The function warned at some points (e.g. a violated premise); the Dataset's
+    ``warnings`` variable holds each point's messages."""
+
+
 def _function_name(func) -> str:
     target = func if inspect.isfunction(func) or inspect.ismethod(func) else type(func)
     module = getattr(target, "__module__", "?")
@@ -121,12 +126,17 @@ def sweep(func: Callable, grid: Mapping, *, fixed: Mapping | None = None, execut
     Returns
     -------
     xarray.Dataset
-        One variable per returned quantity; ``failed`` (bool, per grid point) and
-        ``error`` (the exception or the reason, ``""`` where the point succeeded).
+        One variable per returned quantity; ``failed`` (bool, per grid point),
+        ``error`` (the exception or the reason, ``""`` where the point succeeded) and
+        ``warnings`` (what ``func`` warned at the point, e.g. violated premises; for a
+        vectorised chunk, the warnings of its one call, on every point of the chunk).
+        Warnings are summarised once per category as a :class:`SweepPointWarning`
+        instead of being printed once per point; warning filters still apply inside
+        ``func`` (an ``"error"`` filter makes the point fail).
         A point fails when ``func`` raises or returns a non-finite value; its
         values are NaN and ``failed`` is True, and a :class:`SweepFailureWarning`
         is issued. Attributes: ``qfridge_version``, ``function``, ``fixed`` (JSON),
-        ``executor``, ``seconds``, ``n_points``, ``n_failed``, ``chunks_computed``,
+        ``executor``, ``seconds``, ``n_points``, ``n_failed``, ``n_warned``, ``chunks_computed``,
         ``chunks_from_store``.
 
     Examples
@@ -204,9 +214,11 @@ def sweep(func: Callable, grid: Mapping, *, fixed: Mapping | None = None, execut
         "seconds": time.perf_counter() - start,
         "n_points": int(np.prod(shape)),
         "n_failed": n_failed,
+        "n_warned": int((ds["warnings"] != "").sum()),
         "chunks_computed": len(tasks),
         "chunks_from_store": from_store,
     })
+    _summarise_warnings(ds, names)
     if n_failed:
         first = ds["error"].where(ds["failed"], drop=True)
         where = {n: first[n].values[0].item() for n in names}
@@ -217,6 +229,27 @@ def sweep(func: Callable, grid: Mapping, *, fixed: Mapping | None = None, execut
     return ds
 
 
+def _summarise_warnings(ds: xr.Dataset, names: list[str]) -> None:
+    """One :class:`SweepPointWarning` per warning category instead of one per point."""
+    flat = ds["warnings"].values.ravel()
+    if not np.any(flat != ""):
+        return
+    firsts: dict[str, tuple[int, int, str]] = {}  # category -> (count, first index, message)
+    for i, text in enumerate(flat):
+        if not text:
+            continue
+        for category in {m.split(":", 1)[0] for m in text.split(" | ")}:
+            count, first, message = firsts.get(category, (0, i, text))
+            firsts[category] = (count + 1, first, message)
+    shape = ds["warnings"].shape
+    for category, (count, first, message) in firsts.items():
+        idx = np.unravel_index(first, shape)
+        where = {n: ds[n].values[i].item() for n, i in zip(names, idx, strict=True)}
+        warnings.warn(f"{category} at {count} of {flat.size} sweep points (first at {where}: "
+                      f"{message}); see the Dataset's 'warnings' variable",
+                      SweepPointWarning, stacklevel=3)
+
+
 def _assemble(axes: dict[str, Axis], shape, all_blocks, results) -> xr.Dataset:
     """Place every chunk's values at its position in the full grid."""
     names = list(axes)
@@ -225,7 +258,7 @@ def _assemble(axes: dict[str, Axis], shape, all_blocks, results) -> xr.Dataset:
     for cid, _ in all_blocks:
         chunk = results[cid]
         for name, var in chunk.data_vars.items():
-            if name in ("failed", "error"):
+            if name in ("failed", "error", "warnings"):
                 continue
             dims = var.dims[len(names):]
             extra = var.shape[len(names):]
@@ -244,6 +277,7 @@ def _assemble(axes: dict[str, Axis], shape, all_blocks, results) -> xr.Dataset:
               for name, (_, extra, dtype) in layout.items()}
     failed = np.zeros(shape, dtype=bool)
     error = np.full(shape, "", dtype=object)
+    warned = np.full(shape, "", dtype=object)
     for cid, slices in all_blocks:
         chunk = results[cid]
         for name in arrays:
@@ -251,6 +285,8 @@ def _assemble(axes: dict[str, Axis], shape, all_blocks, results) -> xr.Dataset:
                 arrays[name][slices] = chunk[name].values
         failed[slices] = chunk["failed"].values
         error[slices] = chunk["error"].values
+        if "warnings" in chunk.data_vars:
+            warned[slices] = chunk["warnings"].values
     # a quantity missing from a chunk whose points did not all fail would be a silent NaN
     for name, arr in arrays.items():
         missing = np.isnan(arr.reshape(shape + (-1,)).real).all(axis=-1) & ~failed
@@ -264,4 +300,7 @@ def _assemble(axes: dict[str, Axis], shape, all_blocks, results) -> xr.Dataset:
     data_vars["failed"] = (tuple(names), failed, {"description": "True where func failed"})
     data_vars["error"] = (tuple(names), error.astype(str),
                           {"description": "the failure message, empty where func succeeded"})
+    data_vars["warnings"] = (tuple(names), warned.astype(str),
+                             {"description": "warnings func raised at this point ('Category: "
+                                             "message' joined by ' | '), empty if none"})
     return xr.Dataset(data_vars, coords=coords)

@@ -2,15 +2,18 @@
 
 A chunk is a rectangular block of the grid. The result is an ``xarray.Dataset``
 over the block's coordinates with one variable per quantity the function
-returned, plus ``failed`` (bool) and ``error`` (the message, ``""`` where the
-point succeeded). A point fails when the function raises, returns something
-that is not a mapping of numbers, returns variables or shapes that differ from
-the other points, or returns a non-finite number; failed points hold NaN in
-every variable, and ``failed`` says so.
+returned, plus ``failed`` (bool), ``error`` (the message, ``""`` where the point
+succeeded) and ``warnings`` (what the point warned, ``"Category: message | ..."``).
+A point fails when the function raises, returns something that is not a mapping
+of numbers, returns variables or shapes that differ from the other points, or
+returns a non-finite number; failed points hold NaN in every variable, and
+``failed`` says so.
 """
 
 from __future__ import annotations
 
+import contextlib
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -18,6 +21,28 @@ import xarray as xr
 
 DEFAULT_NAME = "value"
 """Variable name used when the function returns a bare number instead of a mapping."""
+
+RESERVED = ("failed", "error", "warnings")
+"""Per-point bookkeeping variables; a function may not return quantities with these names."""
+
+
+@contextlib.contextmanager
+def _recording(sink: list):
+    """Record the warnings raised inside (the active filters still apply: an ``"error"``
+    filter still raises, so e.g. strict premises make the point fail)."""
+    with warnings.catch_warnings(record=True) as caught:
+        try:
+            yield
+        finally:
+            for w in caught:
+                text = f"{w.category.__name__}: {w.message}"
+                if text not in sink:
+                    sink.append(text)
+
+
+def _join(messages: list[str]) -> str:
+    text = " | ".join(messages)
+    return text if len(text) <= 1000 else text[:997] + "..."
 
 
 def _describe(err: BaseException) -> str:
@@ -33,9 +58,9 @@ def _normalise(out, grid_dims: tuple[str, ...]) -> dict[str, tuple[tuple, np.nda
     for name, value in out.items():
         if not isinstance(name, str) or not name.isidentifier():
             raise ValueError(f"returned variable names must be identifiers, got {name!r}")
-        if name in grid_dims or name in ("failed", "error"):
+        if name in grid_dims or name in RESERVED:
             raise ValueError(f"returned variable {name!r} clashes with a grid axis or the "
-                             "reserved names 'failed'/'error'")
+                             f"reserved names {RESERVED}")
         if isinstance(value, xr.DataArray):
             dims = tuple(str(d) for d in value.dims)
             coords = {str(k): np.asarray(v.values) for k, v in value.coords.items()
@@ -73,15 +98,20 @@ def evaluate_pointwise(func, names, values, fixed) -> xr.Dataset:
     shape = tuple(len(v) for v in values)
     results: dict[tuple, dict] = {}
     errors = np.full(shape, "", dtype=object)
+    warned = np.full(shape, "", dtype=object)
     layout: dict[str, tuple] | None = None  # name -> (dims, shape, dtype)
     coords: dict[str, np.ndarray] = {}
     for idx in np.ndindex(*shape):
         point = {n: values[a][i].item() for a, (n, i) in enumerate(zip(names, idx, strict=True))}
+        messages: list[str] = []
         try:
-            out = _normalise(func(**point, **fixed), tuple(names))
+            with _recording(messages):
+                out = _normalise(func(**point, **fixed), tuple(names))
         except Exception as err:  # noqa: BLE001 - recorded per point, the sweep goes on
             errors[idx] = _describe(err)
             continue
+        finally:
+            warned[idx] = _join(messages)
         this = {k: (d, a.shape) for k, (d, a, _) in out.items()}
         if layout is None:
             layout = this
@@ -95,10 +125,11 @@ def evaluate_pointwise(func, names, values, fixed) -> xr.Dataset:
         if bad:
             errors[idx] = "; ".join(bad)
         results[idx] = {k: a for k, (_, a, _) in out.items()}
-    return _assemble_block(names, values, shape, results, errors, layout, coords)
+    return _assemble_block(names, values, shape, results, errors, warned, layout, coords)
 
 
-def _assemble_block(names, values, shape, results, errors, layout, coords) -> xr.Dataset:
+def _assemble_block(names, values, shape, results, errors, warned, layout, coords
+                    ) -> xr.Dataset:
     data_vars = {}
     if layout:
         for name, (dims, extra) in layout.items():
@@ -110,6 +141,7 @@ def _assemble_block(names, values, shape, results, errors, layout, coords) -> xr
     failed = errors != ""
     data_vars["failed"] = (tuple(names), failed)
     data_vars["error"] = (tuple(names), errors.astype(str))
+    data_vars["warnings"] = (tuple(names), warned.astype(str))
     all_coords = {n: v for n, v in zip(names, values, strict=True)}
     all_coords.update({k: v for k, v in coords.items() if k not in all_coords})
     return xr.Dataset(data_vars, coords=all_coords)
@@ -120,8 +152,10 @@ def evaluate_vectorized(func, names, values, fixed) -> xr.Dataset:
     point-wise calls so the failing points are found and recorded."""
     shape = tuple(len(v) for v in values)
     mesh = np.meshgrid(*values, indexing="ij")
+    messages: list[str] = []
     try:
-        out = func(**dict(zip(names, mesh, strict=True)), **fixed)
+        with _recording(messages):
+            out = func(**dict(zip(names, mesh, strict=True)), **fixed)
         if not isinstance(out, Mapping):
             out = {DEFAULT_NAME: out}
         data_vars = {}
@@ -157,6 +191,8 @@ def evaluate_vectorized(func, names, values, fixed) -> xr.Dataset:
         return evaluate_pointwise(func, names, scalar_values, fixed)
     data_vars["failed"] = (tuple(names), errors != "")
     data_vars["error"] = (tuple(names), errors.astype(str))
+    # one call for the whole chunk: its warnings belong to every point of the chunk
+    data_vars["warnings"] = (tuple(names), np.full(shape, _join(messages)).astype(str))
     all_coords = {n: v for n, v in zip(names, values, strict=True)}
     all_coords.update({k: v for k, v in coords.items() if k not in all_coords})
     return xr.Dataset(data_vars, coords=all_coords)
