@@ -194,3 +194,13 @@ def test_reproduce_scheduler_hands_a_dask_client_to_the_context(tmp_path, monkey
         assert seen["address"] == cluster.scheduler_address and seen["workers"] == 1
     assert isinstance(seen["executor"], distributed.Client)
     assert seen["executor"].status == "closed"  # closed when the command ends
+
+
+def test_every_point_failing_still_writes_outputs(tmp_path, capsys):
+    text = GOOD.replace('limit = "100 GHz"', 'limit = "0.5 GHz"')
+    path = _write(tmp_path, text + '\n[sweep]\nvectorized = false\nexecutor = "serial"\n')
+    assert main(["sweep", str(path), "--out", str(tmp_path / "all.nc"), "--quiet"]) == 1
+    assert "30 of 30 points failed" in capsys.readouterr().err
+    with xr.open_dataset(tmp_path / "all.nc") as ds:
+        assert ds["failed"].all() and np.isnan(ds["n"]).all()
+    assert (tmp_path / "all.png").exists()

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import xarray as xr
 
 from ..models.base import UNIT_OF_KIND, coerce, get_model
 from .grid import Axis
@@ -260,6 +261,8 @@ def run_config(config: SweepConfig, *, executor=None, progress: bool = True, sto
     store = store if store is not None else config.store
     ds = sweep(config.function, config.axes, fixed=config.fixed, executor=executor,
                store=store, chunks=config.chunks, progress=progress, vectorized=vectorized)
+    if config.quantity not in ds:  # every point failed: keep the variable, all NaN
+        ds[config.quantity] = xr.full_like(ds["failed"], np.nan, dtype=float)
     ds.attrs["model"] = config.model
     ds.attrs["quantity"] = config.quantity
     ds.attrs["config"] = str(config.path)
