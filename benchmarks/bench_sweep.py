@@ -61,6 +61,11 @@ def qubit_fridge_point(t_hot, t_cold):
     return {"J_hot": me.heat_current(rho, "hot"), "J_cold": me.heat_current(rho, "cold")}
 
 
+def noop_point(t_hot, t_cold):
+    """No work at all: timing it measures the sweep machinery alone."""
+    return {"J_hot": t_hot - t_cold}
+
+
 def qutip_point(t_hot, t_cold):
     me = _machine(t_hot, t_cold)
     rho = me.steady_state()
@@ -93,8 +98,11 @@ def main():
     print(f"bare point function: {bare_ms:.3f} ms/point (plain loop over {sub} points); "
           f"with qutip.steadystate it would be {qutip_ms:.1f} ms/point")
 
-    times, results = {}, {}
+    times, results, machinery = {}, {}, {}
     for name in ("serial", "processes"):
+        t0 = time.perf_counter()
+        sweep(noop_point, grid, executor=name, progress=False)
+        machinery[name] = (time.perf_counter() - t0) / n_points * 1e3
         t0 = time.perf_counter()
         results[name] = sweep(qubit_fridge_point, grid, executor=name, progress=False)
         times[name] = time.perf_counter() - t0
@@ -109,6 +117,9 @@ def main():
                                dashboard_address=None, silence_logs=40)
         client = Client(cluster)
         startup = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        sweep(noop_point, grid, executor=client, progress=False)
+        machinery["dask"] = (time.perf_counter() - t0) / n_points * 1e3
         t0 = time.perf_counter()
         results["dask"] = sweep(qubit_fridge_point, grid, executor=client, progress=False)
         times["dask"] = time.perf_counter() - t0
@@ -125,7 +136,11 @@ def main():
                 for k in times}
     for k in times:
         print(f"{k:>10}: speed-up over serial {times['serial'] / times[k]:5.2f}x, "
-              f"overhead {overhead[k]:+.3f} ms/point (core-time beyond the bare function)")
+              f"overhead {overhead[k]:+.3f} ms/point (core-time beyond the bare function); "
+              f"no-op sweep {machinery[k]:.3f} ms/point (wall)")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load average during the run: {load:.2f} on {cores} cores (speed-ups need idle "
+          "cores)")
     print(json.dumps({
         "benchmark": "sweep", "ours_s": round(times["processes"], 3),
         "baseline_s": round(times["serial"], 3),
@@ -134,6 +149,8 @@ def main():
         "dask_ratio": round(times["serial"] / times["dask"], 3),
         "points": n_points, "cores": cores, "bare_ms_per_point": round(bare_ms, 4),
         "overhead_ms_per_point": {k: round(v, 4) for k, v in overhead.items()},
+        "noop_sweep_ms_per_point": {k: round(v, 4) for k, v in machinery.items()},
+        "load_average": round(load, 2),
         "qutip_steadystate_ms_per_point": round(qutip_ms, 2),
         "identical_to_serial": same,
     }))
