@@ -229,3 +229,19 @@ def test_strict_premises_make_points_fail():
     assert ds["failed"].values.tolist() == [False, False, True]
     assert "PremiseViolation" in str(ds["error"].values[2])
     assert "UserWarning: x = 2.5 is large" in str(ds["warnings"].values[2])
+
+
+def fails_on_diagonal_corner(x, y):
+    if x == 2 and y == 1:
+        raise ArithmeticError("corner")
+    if x == 1 and y == 3:
+        raise ArithmeticError("other corner")
+    return {"z": x * y}
+
+
+def test_first_failure_names_the_right_point():
+    with pytest.warns(SweepFailureWarning, match=r"first at \{'x': 1, 'y': 3\}: "
+                                                  r"ArithmeticError: other corner"):
+        ds = sweep(fails_on_diagonal_corner, {"x": [1, 2], "y": [1, 2, 3]}, executor="serial",
+                   progress=False)
+    assert ds["failed"].sum() == 2

@@ -94,6 +94,7 @@ def _cmd_sweep(args) -> int:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from .sweeps.api import first_failure
     from .sweeps.plot import quicklook
     from .sweeps.store import netcdf_engine
 
@@ -111,10 +112,9 @@ def _cmd_sweep(args) -> int:
           f"({'vectorised' if ds.attrs['vectorized'] else ds.attrs['executor']}); wrote {out} "
           f"and {png}")
     if n_failed:
-        first = ds["error"].where(ds["failed"], drop=True)
-        where = {d: first[d].values[0].item() for d in first.dims}
+        where, message = first_failure(ds)
         print(f"qfridge sweep: {n_failed} of {n} points failed (first at {where}: "
-              f"{first.values.flat[0]}); see the 'failed' and 'error' variables in {out}",
+              f"{message}); see the 'failed' and 'error' variables in {out}",
               file=sys.stderr)
         return 1
     return 0

@@ -220,13 +220,22 @@ def sweep(func: Callable, grid: Mapping, *, fixed: Mapping | None = None, execut
     })
     _summarise_warnings(ds, names)
     if n_failed:
-        first = ds["error"].where(ds["failed"], drop=True)
-        where = {n: first[n].values[0].item() for n in names}
-        msg = str(first.values.flat[0]) if first.size else ""
+        where, msg = first_failure(ds)
         warnings.warn(f"{n_failed} of {ds.attrs['n_points']} sweep points failed (first at "
                       f"{where}: {msg}); see the Dataset's 'failed' and 'error' variables",
                       SweepFailureWarning, stacklevel=2)
     return ds
+
+
+def first_failure(ds: xr.Dataset) -> tuple[dict, str] | None:
+    """``({axis: value}, message)`` of the first failed point of a sweep, or ``None``."""
+    failed = ds["failed"]
+    hits = np.argwhere(failed.values)
+    if not len(hits):
+        return None
+    idx = tuple(hits[0])
+    where = {d: ds[d].values[i].item() for d, i in zip(failed.dims, idx, strict=True)}
+    return where, str(ds["error"].values[idx])
 
 
 def _summarise_warnings(ds: xr.Dataset, names: list[str]) -> None:
