@@ -330,15 +330,27 @@ def gibbs_populations(temperature, n_max: int, omega: float = 1.0) -> np.ndarray
     return p / p.sum()
 
 
-def dephasing_kraus(epsilon) -> list[qutip.Qobj]:
+def dephasing_kraus(epsilon, eg_factor=None) -> list[qutip.Qobj]:
     r"""Ancilla channel multiplying the :math:`g_1`–:math:`g_2` coherence by :math:`\epsilon`
-    (seed 001, App. D): a random phase flip of :math:`|g_2\rangle`,
-    :math:`\{\sqrt{(1+\epsilon)/2}\,\mathbb 1, \sqrt{(1-\epsilon)/2}\,Z_2\}`. (It also multiplies
-    the :math:`e`–:math:`g_2` coherence by :math:`\epsilon`: a channel touching only the
-    :math:`g_1`–:math:`g_2` element is not completely positive.)"""
+    (seed 001, App. D).
+
+    A Schur (element-wise) multiplier on the ancilla density matrix (basis :math:`e, g_1,
+    g_2`) by :math:`M = \begin{pmatrix}1&t&t\\t&1&\epsilon\\t&\epsilon&1\end{pmatrix}`, with
+    Kraus operators :math:`\sqrt{\lambda_i}\,\mathrm{diag}(v_i)` from :math:`M=\sum_i
+    \lambda_i v_iv_i^\dagger`. A channel touching only the :math:`g_1`–:math:`g_2` element
+    (:math:`t = 1`) is not completely positive; it is CP iff :math:`t^2\le(1+\epsilon)/2`,
+    and the default ``eg_factor`` :math:`t=\sqrt{(1+\epsilon)/2}` is the mildest choice. It
+    treats :math:`g_1` and :math:`g_2` alike (the paper's D1–D2 do not say more).
+    """
     e = float(checks.in_range("epsilon", epsilon, 0.0, 1.0))
-    z2 = qutip.Qobj(np.diag([1.0, 1.0, -1.0]))
-    return [np.sqrt((1 + e) / 2) * qutip.qeye(3), np.sqrt((1 - e) / 2) * z2]
+    t = np.sqrt((1 + e) / 2) if eg_factor is None else float(eg_factor)
+    if t * t > (1 + e) / 2 + 1e-12 or t < 0:
+        raise ValueError(f"eg_factor must lie in [0, sqrt((1 + epsilon)/2)] = "
+                         f"[0, {np.sqrt((1 + e) / 2):.6g}] for a CP channel, got {eg_factor}")
+    m = np.array([[1, t, t], [t, 1, e], [t, e, 1]])
+    lam, vec = np.linalg.eigh(m)
+    return [qutip.Qobj(np.diag(np.sqrt(lv) * vec[:, i])) for i, lv in enumerate(lam)
+            if lv > 1e-14]
 
 
 def cascade_master_equation(alpha, phi, rate_scale, n_max: int):
@@ -480,7 +492,7 @@ class CascadeBlocks:
 def simulate_cascade(alpha, phi, dt, n_steps: int, n_max: int, t_initial=(1.0, 1.0),
                      dt_noise: float = 0.0, phi_noise: float = 0.0, n_runs: int = 1,
                      seed=None, omega: float = 1.0, every: int = 1,
-                     truncation_tolerance: float = 1e-6) -> dict:
+                     truncation_tolerance: float = 1e-6, method: str = "auto") -> dict:
     r"""Temperatures of both cascade cavities after each collision, over an ensemble of runs.
 
     Cavities start in Gibbs states at ``t_initial``; each collision ``k`` of run ``r`` uses
@@ -491,11 +503,17 @@ def simulate_cascade(alpha, phi, dt, n_steps: int, n_max: int, t_initial=(1.0, 1
     Temperatures are the Bose inversion of :math:`\langle n_i\rangle`
     (:func:`qfridge.core.thermal.effective_temperature`).
 
+    ``method``: ``"sectors"`` (needs a fixed ``dt``: the map is
+    :math:`\alpha^2M_e + (\gamma_{\beta,k}/2)M_+ + p_{-,k}`, two sparse products per step
+    for all runs at once, :func:`cascade_sector_maps`), ``"blocks"`` (:class:`CascadeBlocks`,
+    any per-step :math:`\theta_k`), ``"auto"`` (sectors when ``dt_noise == 0``).
+
     Returns a dict with ``step`` (recorded collision numbers), ``n1``, ``n2`` (runs × steps),
     ``T1``, ``T2``, and the drawn ``dt``, ``phi`` (runs × n_steps).
     """
     from ..core.thermal import effective_temperature
 
+    checks.one_of("method", method, ("auto", "sectors", "blocks"))
     n_steps = checks.integer_at_least("n_steps", n_steps, 0)
     n_runs = checks.integer_at_least("n_runs", n_runs, 1)
     n_max = checks.integer_at_least("n_max", n_max, 1)
@@ -512,7 +530,6 @@ def simulate_cascade(alpha, phi, dt, n_steps: int, n_max: int, t_initial=(1.0, 1
     p0 = [np.tile(gibbs_populations(t, n_max, omega), (n_runs, 1)) for t in t_initial]
     if phi_noise == 0 and dt_noise == 0:
         steady_temperature(alpha, phi, omega)  # raises outside the domain of Eq. 16
-    state = CascadeBlocks(*p0)
     recorded = list(range(0, n_steps + 1, every))
     if recorded[-1] != n_steps:
         recorded.append(n_steps)
@@ -520,14 +537,40 @@ def simulate_cascade(alpha, phi, dt, n_steps: int, n_max: int, t_initial=(1.0, 1
     n2 = np.empty_like(n1)
     top = 0.0
     j = 0
-    for k in range(n_steps + 1):
-        if k:
-            state.step(alpha, phis[:, k - 1], np.abs(dts[:, k - 1]) * 1.0)
-        if k == recorded[j]:
-            n1[:, j], n2[:, j] = state.photon_numbers()
-            m1, m2 = state.marginals()
-            top = max(top, float(m1[:, -1].max()), float(m2[:, -1].max()))
-            j += 1
+    if method == "sectors" and dt_noise > 0:
+        raise ValueError("method='sectors' needs a fixed collision time (dt_noise = 0), got "
+                         f"dt_noise = {dt_noise}")
+    if method == "blocks" or (method == "auto" and dt_noise > 0):
+        state = CascadeBlocks(*p0)
+        for k in range(n_steps + 1):
+            if k:
+                state.step(alpha, phis[:, k - 1], np.abs(dts[:, k - 1]))
+            if k == recorded[j]:
+                n1[:, j], n2[:, j] = state.photon_numbers()
+                m1, m2 = state.marginals()
+                top = max(top, float(m1[:, -1].max()), float(m2[:, -1].max()))
+                j += 1
+    else:
+        m_e, m_p, a2 = cascade_sector_maps(alpha, dt, n_max)
+        d = n_max + 1
+        rows, cols = m_e.rows, m_e.cols
+        on_diag = rows == cols
+        k1, k2 = rows // d, rows % d
+        vec = np.where(on_diag[:, None], p0[0][:, k1].T * p0[1][:, k2].T, 0.0)
+        w = np.array([np.where(on_diag, k1, 0), np.where(on_diag, k2, 0),
+                      on_diag & (k1 == n_max), on_diag & (k2 == n_max)], dtype=float)
+        gb_half = gamma_beta(alpha, phis) / 2  # (runs, n_steps)
+        p_dark = 1 - a2 - gb_half
+        me_mat, mp_mat = m_e.matrix, m_p.matrix
+        for k in range(n_steps + 1):
+            if k:
+                vec = a2 * (me_mat @ vec) + mp_mat @ (vec * gb_half[:, k - 1]) \
+                    + vec * p_dark[:, k - 1]
+            if k == recorded[j]:
+                obs = w @ vec
+                n1[:, j], n2[:, j] = obs[0], obs[1]
+                top = max(top, float(obs[2:].max()))
+                j += 1
     check_fock_truncation(top, tolerance=truncation_tolerance)
     return {"step": np.array(recorded), "n1": n1, "n2": n2,
             "T1": effective_temperature(np.clip(n1, 0, None), omega),
