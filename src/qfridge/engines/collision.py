@@ -253,10 +253,13 @@ class KrausMap:
         ops = [o.full() for o in e_ops]
         expect = np.empty((steps + 1, len(ops)), dtype=complex)
         states = [] if keep_states else None
+        stack = np.array(ks)
+        stack_h = np.conj(np.swapaxes(stack, 1, 2))
+        ops_t = [np.ascontiguousarray(o.T) for o in ops]
         for step in range(steps + 1):
             if step:
-                r = sum(k @ r @ k.conj().T for k in ks)
-            expect[step] = [np.trace(o @ r) for o in ops]
+                r = np.sum(stack @ r @ stack_h, axis=0)
+            expect[step] = [np.sum(o_t * r) for o_t in ops_t]
             if keep_states:
                 states.append(qutip.Qobj(r, dims=dims))
         if np.allclose(expect.imag, 0.0, atol=1e-12):
