@@ -167,3 +167,18 @@ def test_sector_populations_validation_and_errors():
         CollectiveRateEquation(2, 1.0, [DickeBath("a", 1, 0), DickeBath("a", 1, 0)])
     with pytest.raises(ValueError, match="unknown bath"):
         loc.heat_current(loc.steady_state(), "nope")
+
+
+@pytest.mark.parametrize("n", [40, 100])
+def test_parasitic_bath_at_tstar_is_exact_for_large_n(n):
+    """T_p = T*: the product Gibbs state at T* is stationary, Q_h = Eq. 26 exactly (qutip.piqs
+    misses this by ~1e-5 at these sizes because of its single-precision coefficients)."""
+    g, t_h, t_c = 0.1, 3.0, 1 / 3
+    n_h, n_c = bose(1.0, t_h), bose(1.0, t_c)
+    t_star = 1.0 / np.log((2 + n_h + n_c) / (n_h + n_c))
+    eq = CollectiveRateEquation(n, 1.0, [DickeBath.thermal("hot", g, n_h),
+                                         DickeBath.thermal("cold", g, n_c),
+                                         DickeBath.thermal("p", 1e-3, bose(1.0, t_star), False)])
+    q = eq.heat_current(eq.steady_state(), "hot")
+    q_ind = n * g * g * (n_h - n_c) / (g * (2 * n_c + 1) + g * (2 * n_h + 1))
+    assert q == pytest.approx(q_ind, rel=1e-11)
