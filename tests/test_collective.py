@@ -182,3 +182,16 @@ def test_parasitic_bath_at_tstar_is_exact_for_large_n(n):
     q = eq.heat_current(eq.steady_state(), "hot")
     q_ind = n * g * g * (n_h - n_c) / (g * (2 * n_c + 1) + g * (2 * n_h + 1))
     assert q == pytest.approx(q_ind, rel=1e-11)
+
+
+def test_piqs_ordering_of_states():
+    from qutip import piqs
+
+    for n in (3, 4):
+        np.testing.assert_allclose(DickeState.ground(n).to_piqs(), piqs.ground(n).full().real)
+        basis = DickeBasis(n)
+        k = basis.index(n / 2 - 1, n / 2 - 2)
+        p = np.zeros(basis.size)
+        p[k] = 1.0
+        ref = piqs.dicke(n, n / 2 - 1, n / 2 - 2).full().real
+        np.testing.assert_allclose(DickeState(basis, p).to_piqs(), ref)
