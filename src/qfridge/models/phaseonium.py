@@ -117,8 +117,8 @@ def thermal_ancilla_temperature(alpha, omega=1.0):
     Eq. 18 relates it to :math:`T_\phi`: :math:`\omega/T_\phi - \omega/T = \ln(1+\cos\phi)`.
     Needs :math:`2\alpha^2 < \beta^2` (else the populations are not thermal-like).
     """
-    return steady_temperature(alpha, 0.0, omega) if np.ndim(alpha) == 0 else \
-        steady_temperature(alpha, np.zeros_like(np.asarray(alpha, float)), omega)
+    # diag(alpha^2, beta^2/2, beta^2/2) has bright population beta^2/2: Eq. 16 at phi = pi/2
+    return steady_temperature(alpha, np.pi / 2, omega)
 
 
 def phi_for_temperature(alpha, temperature, omega=1.0):
