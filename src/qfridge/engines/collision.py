@@ -464,7 +464,8 @@ class SectorMap:
         w = np.array([self.weights(o) if not isinstance(o, np.ndarray) else o
                       for o in observables])
         v = np.array(vec0, copy=True)
-        out = np.empty((steps + 1, len(w)) + v.shape[1:], dtype=np.result_type(v, w, float))
+        out = np.empty((steps + 1, len(w)) + v.shape[1:],
+                       dtype=np.result_type(v, w, self.matrix.dtype, float))
         for k in range(steps + 1):
             if k:
                 v = self.matrix @ v
