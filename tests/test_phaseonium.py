@@ -48,7 +48,7 @@ def test_eq12_map_equals_exact_partial_trace(alpha, phi, theta):
 @pytest.mark.parametrize("alpha,phi", [(0.25, 1.585589386), (0.5, 1.26768686), (0.3, 0.4)])
 @pytest.mark.parametrize("theta", [0.1, 0.6, 1.25, 2.0])
 def test_fixed_point_is_gibbs_at_t_phi_for_any_collision_time(alpha, phi, theta):
-    n_max = 25
+    n_max = 20
     fp = KrausMap(ph.kraus_operators(alpha, phi, theta, n_max)).fixed_point()
     t_phi = ph.steady_temperature(alpha, phi)
     assert np.allclose(np.real(fp.diag()), ph.gibbs_populations(t_phi, n_max), atol=1e-10)
@@ -187,6 +187,15 @@ def test_app_d_decoherence_d4_d6_and_cascade_steady_state():
         assert t_sim == pytest.approx(effective_temperature(n_trunc, 1.0), rel=1e-8)
     with pytest.raises(ValueError, match="eg_factor"):
         ph.dephasing_kraus(0.5, eg_factor=1.0)  # would not be completely positive
+    # beyond the paper: phase flips of g2 alone (e-g1 coherence kept, e-g2 x eps) are CP,
+    # give the same reduced ancilla for S2, but correlate S1 and S2 and move T2 off D4
+    flips = cascade([u, u], ph.phaseonium_state(alpha, phi),
+                    between=[ph.dephasing_kraus(eps, eg_factor=(1.0, eps))])
+    fp2 = flips.fixed_point()
+    t2_flip = effective_temperature(qutip.expect(nums[1], fp2), 1.0)
+    assert t2_flip > 1.01 * t2_sim
+    assert qutip.entropy_mutual(fp2, 0, 1) > 1e-3
+    assert qutip.entropy_mutual(fp, 0, 1) < 1e-10
 
 
 def test_continuous_limit_b7_is_approached_as_theta_goes_to_zero():
@@ -237,7 +246,7 @@ def test_truncation_too_small_warns():
 
 
 def test_model_quantities_and_steady_state():
-    m = ph.PhaseoniumCavity(alpha=0.25, phi=2.404315987, dt=0.2, n_max=40)
+    m = ph.PhaseoniumCavity(alpha=0.25, phi=2.404315987, dt=0.2, n_max=32)
     assert m.quantity("T_phi") == pytest.approx(1.5, rel=1e-7)
     assert m.quantity("gamma_ratio") == pytest.approx(np.exp(-1 / 1.5), rel=1e-7)
     out = m.collision_map().apply(m.steady_state())

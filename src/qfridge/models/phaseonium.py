@@ -335,20 +335,25 @@ def dephasing_kraus(epsilon, eg_factor=None) -> list[qutip.Qobj]:
     (seed 001, App. D).
 
     A Schur (element-wise) multiplier on the ancilla density matrix (basis :math:`e, g_1,
-    g_2`) by :math:`M = \begin{pmatrix}1&t&t\\t&1&\epsilon\\t&\epsilon&1\end{pmatrix}`, with
-    Kraus operators :math:`\sqrt{\lambda_i}\,\mathrm{diag}(v_i)` from :math:`M=\sum_i
-    \lambda_i v_iv_i^\dagger`. A channel touching only the :math:`g_1`–:math:`g_2` element
-    (:math:`t = 1`) is not completely positive; it is CP iff :math:`t^2\le(1+\epsilon)/2`,
-    and the default ``eg_factor`` :math:`t=\sqrt{(1+\epsilon)/2}` is the mildest choice. It
-    treats :math:`g_1` and :math:`g_2` alike (the paper's D1–D2 do not say more).
+    g_2`) by :math:`M = \begin{pmatrix}1&t_1&t_2\\t_1&1&\epsilon\\t_2&\epsilon&1
+    \end{pmatrix}`, with Kraus operators :math:`\sqrt{\lambda_i}\,\mathrm{diag}(v_i)` from
+    :math:`M=\sum_i\lambda_i v_iv_i^\dagger`; it is completely positive iff :math:`M \ge 0`.
+    A channel touching only the :math:`g_1`–:math:`g_2` element (:math:`t_1 = t_2 = 1`) is
+    not CP. ``eg_factor`` gives :math:`t_1 = t_2 = t` (a number) or :math:`(t_1, t_2)`;
+    the default :math:`t = \sqrt{(1+\epsilon)/2}` is the mildest symmetric choice
+    (:math:`t^2 \le (1+\epsilon)/2`). ``(1, epsilon)`` is random phase flips of
+    :math:`|g_2\rangle` alone. The paper's D1–D2 do not fix the e–g factors.
     """
     e = float(checks.in_range("epsilon", epsilon, 0.0, 1.0))
-    t = np.sqrt((1 + e) / 2) if eg_factor is None else float(eg_factor)
-    if t * t > (1 + e) / 2 + 1e-12 or t < 0:
-        raise ValueError(f"eg_factor must lie in [0, sqrt((1 + epsilon)/2)] = "
-                         f"[0, {np.sqrt((1 + e) / 2):.6g}] for a CP channel, got {eg_factor}")
-    m = np.array([[1, t, t], [t, 1, e], [t, e, 1]])
+    t = np.sqrt((1 + e) / 2) if eg_factor is None else eg_factor
+    t1, t2 = (float(t), float(t)) if np.ndim(t) == 0 else (float(t[0]), float(t[1]))
+    m = np.array([[1, t1, t2], [t1, 1, e], [t2, e, 1]])
     lam, vec = np.linalg.eigh(m)
+    if lam.min() < -1e-12:
+        raise ValueError(f"eg_factor = {eg_factor} with epsilon = {e} is not completely "
+                         f"positive (multiplier matrix has eigenvalue {lam.min():.3g}); for "
+                         f"equal factors use t <= sqrt((1 + epsilon)/2) = "
+                         f"{np.sqrt((1 + e) / 2):.6g}")
     return [qutip.Qobj(np.diag(np.sqrt(lv) * vec[:, i])) for i, lv in enumerate(lam)
             if lv > 1e-14]
 

@@ -291,7 +291,7 @@ def correlations_plot(ds, ctx):
         axes[0].plot(ds.step, ds.mutual_information[c], color=col, label=str(ds.case[c].values))
         axes[1].plot(ds.step, ds.log_negativity[c], color=col)
     axes[0].set_ylabel("I(S1:S2) [bit]")
-    axes[1].set_ylabel(r"$E_N$ = log2‖ρ^{T_2}‖₁ [bit]")
+    axes[1].set_ylabel("log-negativity E_N [bit]")
     for ax in axes:
         ax.set_xlabel("collisions")
     axes[0].legend(fontsize=8)
@@ -362,8 +362,9 @@ def continuum_plot(ds, ctx):
 DEC_PHI = np.pi / 3
 
 
-def _eg_equal_eps(eps):
-    return eps
+def _g2_flips(eps):
+    """e-g1 coherence untouched, e-g2 and g1-g2 coherences x eps (phase flips of g2)."""
+    return (1.0, eps)
 
 
 @lru_cache(maxsize=8)
@@ -390,7 +391,7 @@ def decoherence_compute(ctx):
     eps = (1.0, 0.5, 0.0)
     steps = 300  # shared with the claims (cheap)
     alpha, n = _decoherence(eps, steps)
-    _, n_asym = _decoherence(eps[1:], steps, eg_factor=_eg_equal_eps)
+    _, n_asym = _decoherence(eps[1:], steps, eg_factor=_g2_flips)
     t = effective_temperature(np.clip(n, 0, None), 1.0)
     t_asym = effective_temperature(np.clip(n_asym, 0, None), 1.0)
     return xr.Dataset(
@@ -409,7 +410,7 @@ def decoherence_plot(ds, ctx):
         ax.axhline(float(ds.T2_D4[i]), color=f"C{i}", ls=":", lw=1)
     for i, e in enumerate(ds.epsilon_b.values):
         ax.plot(ds.step, ds.T_eg_eps[i, 1], color=f"C{i + 1}", ls="--", lw=1,
-                label=f"S2, ε={e:g}, e–g coherence × ε")
+                label=f"S2, ε={e:g}, phase flips of g2 only")
     ax.plot(ds.step, ds.T[0, 0], "k", lw=0.8, label="S1")
     ax.set_xlabel("collisions")
     ax.set_ylabel(r"$T$ [$\hbar\omega/k_B$]")
@@ -546,8 +547,9 @@ def claims(ctx):
                       "'paper' = Eq. D4 evaluated", float(ph.decohered_temperature(
                           alpha_d, DEC_PHI, 0.5)), t2, "hbar*omega/k_B", rtol=1e-3,
                       note="D4 read with 2 Re c (App. D defines gamma_beta = b + c + c*); "
-                      "holds for a dephasing treating g1, g2 alike; a channel that also damps "
-                      "only the e-g2 coherence correlates S1 and S2 and shifts T2"))
+                      "holds for a dephasing treating g1, g2 alike; phase flips of g2 alone "
+                      "(also damping the e-g2 coherence only) correlate S1 and S2 and shift T2 "
+                      "(fig9)"))
     times, cont, disc = _continuum((0.1, 0.05))
     dev = np.abs(disc - cont[None]).max(axis=(1, 2))
     add(Claim.compare("continuum_limit_max_dev_theta0p05",
@@ -604,8 +606,8 @@ PAPER = Paper(
         Figure("fig9_decoherence", "Beyond the paper (App. D): temperature of S2 when the "
                "ancilla's g1-g2 coherence is multiplied by epsilon between the cavities "
                "(symmetric CP dephasing, e-g coherences x sqrt((1+epsilon)/2)); dotted: Eq. "
-               "D4 (with 2 Re c); dashed: a dephasing that also multiplies e-g coherences by "
-               "epsilon, which correlates S1 and S2 and moves T2 off D4. alpha chosen for "
+               "D4 (with 2 Re c); dashed: random phase flips of g2 alone (e-g1 untouched, "
+               "e-g2 x epsilon), which correlates S1 and S2 and moves T2 off D4. alpha for "
                "T1* = 0.5 at phi = pi/3, Dt = 0.5, T0 = 1, brute force on cavity x cavity x "
                "atom, n_max = 8.", decoherence_compute, decoherence_plot),
     ],
