@@ -251,3 +251,19 @@ def test_model_quantities_and_steady_state():
     assert m.quantity("gamma_ratio") == pytest.approx(np.exp(-1 / 1.5), rel=1e-7)
     out = m.collision_map().apply(m.steady_state())
     assert np.abs((out - m.steady_state()).full()).max() < 1e-14
+
+
+def test_sector_fixed_points_single_cavity_and_cascade_are_gibbs():
+    alpha, phi, theta = 0.25, 2.404315987, 0.3
+    t_phi = ph.steady_temperature(alpha, phi)
+    # single cavity, n_max = 120: the order-0 sector is the diagonal
+    n_max = 120
+    single = KrausMap(ph.kraus_operators(alpha, phi, theta, n_max)).sectors(np.arange(n_max + 1))
+    assert np.allclose(single.fixed_point(), ph.gibbs_populations(t_phi, n_max), atol=1e-12)
+    # cascade, n_max = 20 per cavity: the fixed point is the product of Gibbs states
+    n_max = 20
+    charges = (np.arange(n_max + 1)[:, None] + np.arange(n_max + 1)[None, :]).ravel()
+    sec = KrausMap(ph.cascade_kraus_operators(alpha, phi, theta, n_max)).sectors(charges)
+    fp = sec.density_matrix(sec.fixed_point())
+    g = np.diag(ph.gibbs_populations(t_phi, n_max))
+    assert np.abs(fp - np.kron(g, g)).max() < 1e-12

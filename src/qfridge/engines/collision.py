@@ -458,6 +458,29 @@ class SectorMap:
         """One application on the in-sector entries (``vec`` may be (size,) or (size, runs))."""
         return self.matrix @ vec
 
+    def fixed_point(self) -> np.ndarray:
+        r"""In-sector entries of the state with :math:`M v = v`, :math:`\mathrm{Tr} = 1`.
+
+        Sparse direct solve of :math:`(M - 1)v = 0` with one equation replaced by the trace
+        condition (order 0 only; a unique fixed point is assumed — a singular system raises).
+        """
+        if self.order != 0:
+            raise ValueError(f"fixed_point needs the order-0 sector, this map has order "
+                             f"{self.order}")
+        import scipy.sparse.linalg as spla
+
+        a = (self.matrix - sp.identity(self.size, format="csr")).tolil()
+        trace_row = (self.rows == self.cols).astype(float)
+        pivot = int(np.argmax(trace_row))
+        a[pivot, :] = trace_row
+        rhs = np.zeros(self.size)
+        rhs[pivot] = 1.0
+        with np.errstate(all="raise"):
+            vec = spla.spsolve(a.tocsc(), rhs)
+        if not np.all(np.isfinite(vec)):
+            raise ValueError("the map has no unique fixed point in this sector")
+        return vec
+
     def evolve(self, vec0, steps: int, observables: Sequence = ()) -> np.ndarray:
         """Expectation values ``(steps + 1, n_obs[, runs])`` over ``steps`` applications."""
         steps = checks.integer_at_least("steps", steps, 0)
