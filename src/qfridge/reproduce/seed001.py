@@ -15,7 +15,7 @@ import qutip
 import xarray as xr
 
 from ..core.thermal import effective_temperature
-from ..engines.collision import KrausMap, cascade
+from ..engines.collision import CollisionMap, KrausMap, cascade
 from ..models import phaseonium as ph
 from .registry import Claim, Figure, Paper
 
@@ -432,7 +432,6 @@ def _kraus_bruteforce_error(n_max=30, thetas=(0.1, 0.2, 0.4, 1.25, 2.0, 5.0)):
     for th in thetas:
         exact = (-1j * th * v).expm()
         err = max(err, float(np.abs((ph.unitary(th, n_max) - exact).full()).max()))
-        from ..engines.collision import CollisionMap
         r1 = CollisionMap(exact, eta).apply(rho)
         r2 = KrausMap(ph.kraus_operators(0.3, 1.1, th, n_max)).apply(rho)
         err = max(err, float(np.abs((r1 - r2).full()).max()))
