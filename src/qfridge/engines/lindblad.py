@@ -176,7 +176,11 @@ class MasterEquation:
                 if rate == 0.0:
                     continue
                 mat = vectors @ block @ vectors.conj().T
-                terms.append(JumpTerm(rate, qutip.Qobj(mat, dims=hamiltonian.dims), omega))
+                mat[np.abs(mat) < 1e-14 * np.max(np.abs(mat))] = 0.0
+                # Sparse storage keeps the Liouvillian sparse (dense jump operators
+                # would make QuTiP build a dense d^2 x d^2 matrix).
+                op = qutip.Qobj(mat, dims=hamiltonian.dims).to("csr")
+                terms.append(JumpTerm(rate, op, omega))
             jumps[name] = terms
         me = cls(hamiltonian, jumps, form="global")
         if check:
@@ -237,8 +241,8 @@ class MasterEquation:
         return sum(qutip.lindblad_dissipator(c) for c in cops)
 
     def liouvillian(self) -> qutip.Qobj:
-        """The full Liouvillian superoperator (QuTiP)."""
-        return qutip.liouvillian(self.hamiltonian, self.collapse_operators())
+        """The full Liouvillian superoperator (QuTiP, sparse CSR storage)."""
+        return qutip.liouvillian(self.hamiltonian.to("csr"), self.collapse_operators())
 
     @property
     def dimension(self) -> int:
