@@ -261,7 +261,7 @@ def _averaged_map_temperature(alpha, phi, sigma):
 # ------------------------------------------------------------------ beyond: correlations
 
 def correlations_compute(ctx):
-    n_max, steps, npts = ctx.pick(16, 12), ctx.pick(240, 120), ctx.pick(41, 13)
+    n_max, steps, npts = ctx.pick(16, 12), ctx.pick(240, 120), ctx.pick(41, 9)
     points, mi, ln = _correlations(n_max, steps, npts)
     return xr.Dataset(
         {"mutual_information": (("case", "step"), mi, {"units": "bit"}),
@@ -272,7 +272,9 @@ def correlations_compute(ctx):
 
 @lru_cache(maxsize=4)
 def _correlations(n_max, steps, npts):
-    points = np.unique(np.round(np.linspace(0, steps, npts)).astype(int))
+    # every collision during the fast early transient, then npts points
+    points = np.unique(np.concatenate([np.arange(0, 40), np.round(
+        np.linspace(40, steps, npts)).astype(int)]))
     cases = (("T*=0.5", PHI_COLD), ("T*=1.5", PHI_HOT))
     mi = np.empty((2, points.size))
     ln = np.empty_like(mi)
