@@ -28,6 +28,8 @@ from ..models.dicke_valve import (
     sector_bound,
     sector_current,
 )
+from ..sweeps import SweepPointWarning, sweep
+from ..sweeps.api import first_failure
 from .registry import Claim, Figure, Paper
 
 GAMMA = 0.1          # gamma_h = gamma_c = omega0/10 (Figs. 3, 4)
@@ -108,51 +110,55 @@ def plot_fig3b(ds, ctx):
 
 
 # ----------------------------------------------------------------------------- Fig. 4
-@lru_cache(maxsize=4)
-def _fig4_data(n_max: int) -> xr.Dataset:
+def _fig4_point(case: str, tp_index: int, N: int) -> dict:
+    """One point of Fig. 4: Q_h/N and normalised <J^2> with the parasitic bath."""
+    t0_over_tp = _fig4_tp_ratios(case)[tp_index]
+    model = DickeHeatValve.natural(int(N), TH_FIG4[case], T_C_FIG4, GAMMA, GAMMA, GAMMA_P,
+                                   1.0 / t0_over_tp)
+    return {"Qh_per_N": model.heat_current_hot(natural=True) / N,
+            "J2_normalised": model.mean_j_squared() / (N / 2 * (N / 2 + 1))}
+
+
+@lru_cache(maxsize=2)
+def _fig4_data(n_max: int, executor, progress: bool) -> xr.Dataset:
+    """Fig. 4 over N = 1..n_max: the (case, T_p, N) grid is a :func:`qfridge.sweeps.sweep`,
+    so ``qfridge reproduce 003 --scheduler ADDRESS`` runs it on a Dask cluster."""
     n_values = np.arange(1, n_max + 1)
-    q = np.zeros((2, 5, n_values.size))
-    j2 = np.zeros_like(q)
-    tp_ratio = np.zeros((2, 5))
-    q_ind = np.zeros((2,))
-    q_sector = np.zeros((2, n_values.size))
-    q_lim = np.zeros((2,))
-    flagged = []
-    for a, case in enumerate(("a", "c")):
-        t_h = TH_FIG4[case]
-        q_ind[a] = independent_current(1, 1.0, GAMMA, GAMMA, t_h, T_C_FIG4)
-        q_lim[a] = sector_bound(0.5, 1.0, GAMMA, GAMMA, t_h, T_C_FIG4)
-        q_sector[a] = sector_current(n_values / 2, 1.0, GAMMA, GAMMA, t_h, T_C_FIG4) / n_values
-        for b, r in enumerate(_fig4_tp_ratios(case)):
-            tp_ratio[a, b] = r
-            for c, n in enumerate(n_values):
-                model = DickeHeatValve.natural(int(n), t_h, T_C_FIG4, GAMMA, GAMMA, GAMMA_P,
-                                               1.0 / r)
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always", PremiseWarning)
-                    qh = model.heat_current_hot(natural=True)
-                if caught:
-                    flagged.append(int(n))
-                q[a, b, c] = qh / n
-                j2[a, b, c] = model.mean_j_squared() / (n / 2 * (n / 2 + 1))
-    first = min(flagged) if flagged else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SweepPointWarning)   # recorded per point instead
+        grid = sweep(_fig4_point, {"case": ["a", "c"], "tp_index": np.arange(5), "N": n_values},
+                     executor=executor, progress=progress)
+    if int(grid["failed"].sum()):
+        where, msg = first_failure(grid)
+        raise RuntimeError(f"Fig. 4 point {where} failed: {msg}")
+    warned = grid["warnings"].str.contains("PremiseWarning").any(dim=("case", "tp_index"))
+    flagged = n_values[warned.values]
+    q_ind = np.array([independent_current(1, 1.0, GAMMA, GAMMA, TH_FIG4[c], T_C_FIG4)
+                      for c in ("a", "c")])
+    q_lim = np.array([sector_bound(0.5, 1.0, GAMMA, GAMMA, TH_FIG4[c], T_C_FIG4)
+                      for c in ("a", "c")])
+    q_sector = np.array([sector_current(n_values / 2, 1.0, GAMMA, GAMMA, TH_FIG4[c], T_C_FIG4)
+                         / n_values for c in ("a", "c")])
+    tp_ratio = np.array([_fig4_tp_ratios(c) for c in ("a", "c")])
     return xr.Dataset(
-        {"Qh_per_N": (("case", "tp_index", "N"), q, {"units": "hbar*omega0^2"}),
-         "J2_normalised": (("case", "tp_index", "N"), j2, {"units": "1"}),
+        {"Qh_per_N": (("case", "tp_index", "N"), grid["Qh_per_N"].values,
+                      {"units": "hbar*omega0^2"}),
+         "J2_normalised": (("case", "tp_index", "N"), grid["J2_normalised"].values,
+                           {"units": "1"}),
          "T0_over_Tp": (("case", "tp_index"), tp_ratio, {"units": "1"}),
          "Qind_per_N": (("case",), q_ind, {"units": "hbar*omega0^2"}),
          "Qlim_per_N": (("case",), q_lim, {"units": "hbar*omega0^2"}),
          "Qsector_per_N": (("case", "N"), q_sector, {"units": "hbar*omega0^2"})},
         coords={"case": ["a", "c"], "tp_index": np.arange(5), "N": n_values},
-        attrs={"premise_warning_from_N": -1 if first is None else first})
+        attrs={"premise_warning_from_N": int(flagged.min()) if flagged.size else -1})
 
 
 def compute_fig4(ctx) -> xr.Dataset:
-    return _fig4_data(100).sel(N=slice(1, 12)).copy()
+    return _fig4_data(100, ctx.executor, ctx.progress).sel(N=slice(1, 12)).copy()
 
 
 def compute_fig4_extended(ctx) -> xr.Dataset:
-    ds = _fig4_data(100)
+    ds = _fig4_data(100, ctx.executor, ctx.progress)
     if ctx.quick:
         keep = np.unique(np.r_[1:13, np.geomspace(12, 100, 12).round().astype(int)])
         ds = ds.sel(N=keep)
@@ -336,7 +342,7 @@ def claims(ctx) -> list[Claim]:
               f"qubit's current with the parasitic bath ({r50[3] / r50[1]:.4f} of Eq. 26) plus "
               f"{100 * (r50[2] - r50[3]) / r50[2]:.3f}% from the detuned qubit")))
 
-    ds = _fig4_data(12)
+    ds = _fig4_data(12, ctx.executor, False)
     for case in ("a", "c"):
         sel = ds.Qh_per_N.sel(case=case, N=8).values
         ratios = ds.T0_over_Tp.sel(case=case).values
