@@ -601,13 +601,15 @@ PAPER = Paper(
                "collision, Dt = 0.2; cooling alpha = 0.25, phi* = 1.585589386, sigma = 0.2 "
                "(T* = 0.5); heating alpha = 0.5, phi* = 1.26768686, sigma = 0.2 and 0.35 "
                "(T* = 1.5); both cavities from T = 1 (not stated in the paper; taken from "
-               "Fig. 3); mean +- std over 10 runs (5 quick); dotted: sigma = 0; n_max = 24.",
+               "Fig. 3); mean +- std over 10 runs (also in quick mode: the claims use these "
+               "runs); dotted: sigma = 0; n_max = 24.",
                fig5_compute, fig5_plot),
         Figure("fig6_two_initial_T", "Fig. 6: alpha = 0.25, phi_k ~ N(2.404315987, 0.2^2), "
-               "Dt = 0.2, both cavities from T0 = 2 or 1; mean +- std over 10 runs (5 quick); "
+               "Dt = 0.2, both cavities from T0 = 2 or 1; mean +- std over 10 runs (also in "
+               "quick mode); "
                "dotted: sigma = 0 with phi = 2.404315987 (from T0 = 2, 1) and phi = "
                "1.585589386 (from T0 = 1); grey line T* = 1.5, dashed: T of the phase-averaged "
-               "map (1.373); n_max = 30.", fig6_compute, fig6_plot),
+               "map (1.386); n_max = 30.", fig6_compute, fig6_plot),
         Figure("fig7_correlations", "Beyond the paper: mutual information and logarithmic "
                "negativity between S1 and S2 vs collision number, alpha = 0.25, Dt = 0.6, "
                "phi = 1.585589386 (T* = 0.5) and 2.404315987 (T* = 1.5), both cavities from "
