@@ -24,10 +24,12 @@ from .core.units import Frequency, NaturalUnits, Temperature, Time, parse_quanti
 from .core.validity import PremiseViolation, PremiseWarning, strict_premises  # noqa: E402
 from .engines.lindblad import MasterEquation, Transition  # noqa: E402
 from .engines.rates import RateEquation  # noqa: E402
+from .sweeps import Axis, sweep  # noqa: E402
 
 __all__ = [
-    "BosonicBath", "FermionicBath", "FlatSpectralDensity", "Frequency", "LorentzianSpectralDensity",
+    "Axis", "BosonicBath", "FermionicBath", "FlatSpectralDensity", "Frequency",
+    "LorentzianSpectralDensity",
     "MasterEquation", "NaturalUnits", "OhmicSpectralDensity", "PremiseViolation",
     "PremiseWarning", "RLCSpectralDensity", "RateEquation", "Temperature", "Time", "Transition",
-    "parse_quantity", "strict_premises", "thermal", "units", "__version__",
+    "parse_quantity", "strict_premises", "sweep", "thermal", "units", "__version__",
 ]
