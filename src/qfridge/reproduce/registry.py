@@ -117,3 +117,19 @@ class Paper:
     figures: list[Figure] = field(default_factory=list)
     claims: Callable | None = None
     notes: str = ""
+
+
+def claim_counts(claims: list[Claim]) -> tuple[int, int, int]:
+    """(agreeing, judged, total): judged claims are those with a paper number."""
+    agree = sum(c.agrees is True for c in claims)
+    judged = sum(c.agrees is not None for c in claims)
+    return agree, judged, len(claims)
+
+
+def format_value(x) -> str:
+    """A claim value for a report table: 4 significant digits, an em dash for none."""
+    if x is None:
+        return "—"
+    if isinstance(x, float):
+        return f"{x:.4g}"
+    return str(x)

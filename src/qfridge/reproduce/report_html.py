@@ -13,6 +13,8 @@ import base64
 import html
 from pathlib import Path
 
+from .registry import claim_counts, format_value
+
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto;
        max-width: 1100px; color: #222; line-height: 1.45; padding: 0 1em; }
@@ -35,20 +37,6 @@ section { border-top: 2px solid #ddd; margin-top: 2em; }
 
 def _esc(value) -> str:
     return html.escape(str(value), quote=True)
-
-
-def _fmt(x) -> str:
-    if x is None:
-        return "—"
-    if isinstance(x, float):
-        return f"{x:.4g}"
-    return str(x)
-
-
-def _counts(result) -> tuple[int, int, int]:
-    agree = sum(c.agrees is True for c in result.claims)
-    judged = sum(c.agrees is not None for c in result.claims)
-    return agree, judged, len(result.claims)
 
 
 def _image(out: Path, rel: str) -> str:
@@ -74,7 +62,7 @@ def render_report_html(results, out: Path, quick: bool = False) -> str:
              "<th>figures</th><th>claims agreeing / judged / total</th><th>time</th></tr>"
              "</thead><tbody>"]
     for r in results:
-        agree, judged, total = _counts(r)
+        agree, judged, total = claim_counts(r.claims)
         cls = "notcovered" if not r.covered else ("disagree" if agree < judged else "agree")
         link = f'<a href="#seed-{_esc(r.seed)}">{_esc(r.seed)}</a>' if r.covered \
             else _esc(r.seed)
@@ -104,8 +92,9 @@ def render_report_html(results, out: Path, quick: bool = False) -> str:
                                 None: ("unjudged", "—")}[c.agrees]
                 parts.append(
                     f'<tr class="{cls}"><td><code>{_esc(c.id)}</code></td>'
-                    f"<td>{_esc(c.statement)}</td><td class=\"num\">{_esc(_fmt(c.paper))}</td>"
-                    f'<td class="num">{_esc(_fmt(c.ours))}</td><td>{_esc(c.unit)}</td>'
+                    f"<td>{_esc(c.statement)}</td>"
+                    f'<td class="num">{_esc(format_value(c.paper))}</td>'
+                    f'<td class="num">{_esc(format_value(c.ours))}</td><td>{_esc(c.unit)}</td>'
                     f'<td class="verdict">{verdict}</td><td>{_esc(c.note)}</td></tr>')
             parts.append("</tbody></table>")
         parts.append("</section>")

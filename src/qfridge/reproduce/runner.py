@@ -13,7 +13,15 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from .registry import SEED_MODULES, SEED_TITLES, Claim, Context, Paper  # noqa: E402
+from .registry import (  # noqa: E402
+    SEED_MODULES,
+    SEED_TITLES,
+    Claim,
+    Context,
+    Paper,
+    claim_counts,
+    format_value,
+)
 from .report_html import write_report_html  # noqa: E402
 
 
@@ -84,19 +92,10 @@ def run_seed(seed: str, out: Path, ctx: Context, log=print) -> SeedResult:
     (folder / "claims.json").write_text(
         json.dumps([c.as_dict() for c in result.claims], indent=2) + "\n")
     result.seconds = time.perf_counter() - start
-    agree = sum(c.agrees is True for c in result.claims)
-    judged = sum(c.agrees is not None for c in result.claims)
+    agree, judged, _ = claim_counts(result.claims)
     log(f"[{seed}] done in {result.seconds:.1f} s: {len(result.figures)} figures, "
         f"claims agreeing {agree}/{judged} (of {len(result.claims)})")
     return result
-
-
-def _fmt(x) -> str:
-    if x is None:
-        return "—"
-    if isinstance(x, float):
-        return f"{x:.4g}"
-    return str(x)
 
 
 def write_report_md(results: list[SeedResult], out: Path, ctx: Context) -> Path:
@@ -106,8 +105,7 @@ def write_report_md(results: list[SeedResult], out: Path, ctx: Context) -> Path:
              "| seed | paper | covered | figures | claims agreeing / judged / total |",
              "|---|---|---|---|---|"]
     for r in results:
-        agree = sum(c.agrees is True for c in r.claims)
-        judged = sum(c.agrees is not None for c in r.claims)
+        agree, judged, _ = claim_counts(r.claims)
         lines.append(f"| {r.seed} | {r.title} | {'yes' if r.covered else 'not yet'} | "
                      f"{len(r.figures)} | {agree} / {judged} / {len(r.claims)} |")
     for r in results:
@@ -124,8 +122,8 @@ def write_report_md(results: list[SeedResult], out: Path, ctx: Context) -> Path:
                       "|---|---|---|---|---|---|---|"]
             for c in r.claims:
                 mark = {True: "yes", False: "**NO**", None: "—"}[c.agrees]
-                lines.append(f"| `{c.id}` | {c.statement} | {_fmt(c.paper)} | {_fmt(c.ours)} | "
-                             f"{c.unit} | {mark} | {c.note} |")
+                lines.append(f"| `{c.id}` | {c.statement} | {format_value(c.paper)} | "
+                             f"{format_value(c.ours)} | {c.unit} | {mark} | {c.note} |")
     path = out / "report.md"
     path.write_text("\n".join(lines) + "\n")
     return path
