@@ -151,12 +151,25 @@ def eq11_current(eps, delta_z, T, dT, K_eps, K_eps_dz):
             / ((1.0 + ex) ** 2 * (K_eps_dz + K_eps * ex)) * delta_z**2 / T**2)
 
 
-class FilteredBaths:
+@dataclass(frozen=True)
+class FilteredBaths(Model):
     """Shared by the qubit and resonator fridges: the three filtered baths of seed 004.
 
-    Expects the fields ``T, dT, cold_bias, eps1, eps2, delta_z, gamma_*, detuning_*, cutoff,
-    rate_scale`` and a method ``max_rate()``.
+    Holds the bath parameters; subclasses add ``eps1, eps2, delta_z`` and a method
+    ``max_rate()`` (and may change the default ``cutoff``).
     """
+
+    T: float = parameter("energy", 1.0, "reference temperature k_B T = T_R")
+    dT: float = parameter("energy", 0.3, "thermal bias Delta T: T_L = T + dT")
+    cold_bias: float = parameter("dimensionless", 1.0, "T_C = T - cold_bias*dT")
+    gamma_L: float = parameter("dimensionless", 0.02, "Lorentzian width Gamma_L (Eq. 3)")
+    gamma_R: float = parameter("dimensionless", 0.08, "Lorentzian width Gamma_R")
+    gamma_C: float = parameter("dimensionless", 0.06, "Lorentzian width Gamma_C")
+    detuning_L: float = parameter("energy", 0.0, "Omega_L - eps1")
+    detuning_R: float = parameter("energy", 0.0, "Omega_R - (eps1 + delta_z)")
+    detuning_C: float = parameter("energy", 0.0, "Omega_C - (eps2 + delta_z)")
+    cutoff: float = parameter("energy", 10.0, "upper cutoff epsilon_c of the filters")
+    rate_scale: float = parameter("dimensionless", 1.0, "prefactor g of every K (Eq. 3: 1)")
 
     def _check_bath_inputs(self):
         checks.positive("T", self.T)
@@ -254,7 +267,7 @@ class FilteredBaths:
 # ----------------------------------------------------------------------------------------
 @register_model
 @dataclass(frozen=True)
-class AbsorptionFridge(FilteredBaths, Model):
+class AbsorptionFridge(FilteredBaths):
     r"""ZZ (+ XX) coupled qubits as an absorption refrigerator (seed 004, Eqs. 3–7, App. A).
 
     .. math::
@@ -309,17 +322,7 @@ class AbsorptionFridge(FilteredBaths, Model):
     eps2: float = parameter("energy", 2.0, "splitting of qubit 2")
     delta_z: float = parameter("energy", 0.1, "ZZ coupling Delta_z")
     delta_x: float = parameter("energy", 0.0, "XX coupling Delta_x")
-    T: float = parameter("energy", 1.0, "reference temperature k_B T = T_R")
-    dT: float = parameter("energy", 0.3, "thermal bias Delta T: T_L = T + dT")
-    cold_bias: float = parameter("dimensionless", 1.0, "T_C = T - cold_bias*dT")
-    gamma_L: float = parameter("dimensionless", 0.02, "Lorentzian width Gamma_L (Eq. 3)")
-    gamma_R: float = parameter("dimensionless", 0.08, "Lorentzian width Gamma_R")
-    gamma_C: float = parameter("dimensionless", 0.06, "Lorentzian width Gamma_C")
-    detuning_L: float = parameter("energy", 0.0, "Omega_L - eps1")
-    detuning_R: float = parameter("energy", 0.0, "Omega_R - (eps1 + delta_z)")
-    detuning_C: float = parameter("energy", 0.0, "Omega_C - (eps2 + delta_z)")
     cutoff: float = parameter("energy", 20.0, "upper cutoff epsilon_c of the filters")
-    rate_scale: float = parameter("dimensionless", 1.0, "prefactor g of every K (Eq. 3: 1)")
     form: str = parameter("choice", "local", "master equation for delta_x != 0")
 
     QUANTITIES = {"J_C": "J_C", "J_L": "J_L", "J_R": "J_R", "COP": "COP",

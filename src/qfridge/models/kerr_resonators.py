@@ -34,12 +34,12 @@ from ..core import checks
 from ..core.validity import check_truncation
 from ..engines.rates import RateEquation
 from .absorption_fridge import BATHS, FilteredBaths, _pair_rates
-from .base import Model, parameter, register_model
+from .base import parameter, register_model
 
 
 @register_model
 @dataclass(frozen=True)
-class KerrResonatorFridge(FilteredBaths, Model):
+class KerrResonatorFridge(FilteredBaths):
     r"""Kerr-coupled resonators, truncated to ``N1`` × ``N2`` levels (seed 004, Eqs. 12–19).
 
     .. math:: H_S = \epsilon_1 n_1 + \epsilon_2 n_2 + \Delta_z n_1 n_2
@@ -74,17 +74,6 @@ class KerrResonatorFridge(FilteredBaths, Model):
     delta_z: float = parameter("energy", 0.05, "cross-Kerr coupling Delta_z")
     N1: int = parameter("integer", 2, "levels kept in resonator 1 (2 = qubit)")
     N2: int = parameter("integer", 2, "levels kept in resonator 2 (2 = qubit)")
-    T: float = parameter("energy", 1.0, "reference temperature k_B T = T_R")
-    dT: float = parameter("energy", 0.3, "thermal bias Delta T: T_L = T + dT")
-    cold_bias: float = parameter("dimensionless", 1.0, "T_C = T - cold_bias*dT")
-    gamma_L: float = parameter("dimensionless", 0.02, "Lorentzian width Gamma_L (Eq. 3)")
-    gamma_R: float = parameter("dimensionless", 0.08, "Lorentzian width Gamma_R")
-    gamma_C: float = parameter("dimensionless", 0.06, "Lorentzian width Gamma_C")
-    detuning_L: float = parameter("energy", 0.0, "Omega_L - eps1")
-    detuning_R: float = parameter("energy", 0.0, "Omega_R - (eps1 + delta_z)")
-    detuning_C: float = parameter("energy", 0.0, "Omega_C - (eps2 + delta_z)")
-    cutoff: float = parameter("energy", 10.0, "upper cutoff epsilon_c of the filters")
-    rate_scale: float = parameter("dimensionless", 1.0, "prefactor g of every K (Eq. 3: 1)")
 
     QUANTITIES = {"J_C": "J_C", "J_L": "J_L", "J_R": "J_R", "COP": "COP",
                   "n1": "mean_n1", "n2": "mean_n2"}
