@@ -26,7 +26,7 @@ test: $(STAMP)
 	@if [ "$$CI" = "true" ] && ! command -v chromium >/dev/null 2>&1; then \
 		echo "CI=true and chromium missing: installing it (apt-get)"; \
 		SUDO=$$( [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null && echo sudo ); \
-		$$SUDO apt-get update && $$SUDO apt-get install -y chromium; \
+		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium; \
 	fi
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q
