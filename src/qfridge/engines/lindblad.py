@@ -30,15 +30,38 @@ this module only assembles the jump operators and the thermodynamic bookkeeping.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import qutip
+import scipy.sparse as sp
 
 from ..core import checks
 from ..core.baths import BosonicBath
 from ..core.validity import check_premise
+from .blocks import (
+    ChargeBlocks,
+    as_charges,
+    block_liouvillian,
+    check_charge,
+    csr,
+    dense_liouvillian,
+    detect_charge,
+    sector_nnz,
+)
+from .steady import (
+    Method,
+    SolverOptions,
+    SteadyStateError,
+    SteadyStateInfo,
+    as_options,
+    check_memory,
+    null_vector,
+)
 
 
 @dataclass(frozen=True)
@@ -63,13 +86,18 @@ class JumpTerm:
 
 
 def check_hamiltonian(hamiltonian) -> qutip.Qobj:
-    """``hamiltonian`` as a Hermitian operator Qobj, or a ValueError naming the problem."""
+    """``hamiltonian`` as a Hermitian operator Qobj, or a ValueError naming the problem.
+
+    Works on the stored data (sparse stays sparse: nothing is densified to check it).
+    """
     if not isinstance(hamiltonian, qutip.Qobj) or not hamiltonian.isoper:
         raise ValueError(f"hamiltonian must be a square operator Qobj, got {hamiltonian!r}")
-    dense = hamiltonian.full()
-    checks.finite("hamiltonian", dense)
-    asym = np.max(np.abs(dense - dense.conj().T)) if dense.size else 0.0
-    if asym > 1e-12 * max(1.0, np.max(np.abs(dense))):
+    h = csr(hamiltonian)
+    checks.finite("hamiltonian", h.data)
+    scale = float(np.max(np.abs(h.data))) if h.nnz else 0.0
+    diff = h - h.conj().T
+    asym = float(np.max(np.abs(diff.data))) if diff.nnz else 0.0
+    if asym > 1e-12 * max(1.0, scale):
         raise ValueError(f"hamiltonian must be Hermitian; max |H - H^dagger| = {asym:.3g}")
     return hamiltonian
 
@@ -80,8 +108,31 @@ def _check_operator(name: str, op, hamiltonian: qutip.Qobj) -> qutip.Qobj:
     if op.dims != hamiltonian.dims:
         raise ValueError(f"{name} has dimensions {op.dims} but the hamiltonian has "
                          f"{hamiltonian.dims}")
-    checks.finite(name, op.full())
+    checks.finite(name, csr(op).data)
     return op
+
+
+@dataclass(frozen=True)
+class SteadyState:
+    """A steady state with the numbers that vouch for it.
+
+    Attributes
+    ----------
+    rho : qutip.Qobj
+        The state (block-diagonal in the charge when one was used; CSR storage above
+        64 levels).
+    info : SteadyStateInfo
+        Route, residual, condition estimate, most negative eigenvalue, timing.
+    charges : ndarray of int or None
+        The charge of each basis state when the solve used charge blocks.
+    note : str
+        How the blocks were chosen (or why the full space was solved).
+    """
+
+    rho: qutip.Qobj
+    info: SteadyStateInfo
+    charges: np.ndarray | None
+    note: str
 
 
 def _bath_name(bath, index: int) -> str:
@@ -249,9 +300,127 @@ class MasterEquation:
         return int(self.hamiltonian.shape[0])
 
     # -- solutions ------------------------------------------------------------------------
-    def steady_state(self, **kwargs) -> qutip.Qobj:
-        """The steady state (QuTiP ``steadystate``; keyword arguments pass through)."""
-        return qutip.steadystate(self.liouvillian(), **kwargs)
+    @functools.cached_property
+    def _terms(self) -> list[tuple[str, JumpTerm]]:
+        return [(n, t) for n in self.bath_names for t in self.jumps[n] if t.rate > 0]
+
+    @functools.cached_property
+    def _cops_csr(self) -> list[sp.csr_matrix]:
+        return [np.sqrt(t.rate) * csr(t.operator) for _, t in self._terms]
+
+    @functools.cached_property
+    def _full_blocks(self) -> ChargeBlocks:
+        return ChargeBlocks.from_charges(np.zeros(self.dimension, dtype=np.int64))
+
+    @functools.cached_property
+    def _dense_parts(self) -> tuple[np.ndarray, list[np.ndarray]]:
+        return csr(self.hamiltonian).toarray(), [c.toarray() for c in self._cops_csr]
+
+    def sector(self, charge="auto") -> tuple[ChargeBlocks, str]:
+        """The charge blocks a solve uses, and a sentence saying how they were chosen.
+
+        ``charge``: ``"auto"`` detects the excitation number of the tensor-product
+        basis (total :math:`S^z` of a spin chain, total photon number) when the
+        Hamiltonian and every jump respect it; ``None`` solves on the full space;
+        an integer array or a diagonal Qobj declares a charge, which is checked
+        (:class:`~qfridge.engines.blocks.ChargeError` names the operator that breaks it).
+        """
+        d = self.dimension
+        if charge is None:
+            return self._full_blocks, "no charge requested: full Liouvillian"
+        if isinstance(charge, str):
+            if charge != "auto":
+                raise ValueError(f"charge must be 'auto', None, or charges, got {charge!r}")
+            q = detect_charge(self.hamiltonian, self._cops_csr)
+            if q is None:
+                return self._full_blocks, (
+                    "no conserved charge found (the excitation number of the product basis is "
+                    "not conserved by the Hamiltonian and the jumps, or gives one block): full "
+                    "Liouvillian")
+            how = "excitation number of the product basis (detected)"
+        else:
+            names = [f"jump operator {k} of bath {n!r}" for k, (n, _) in enumerate(self._terms)]
+            check_charge(self.hamiltonian, self._cops_csr, charge, names)
+            q = as_charges(charge)
+            how = "declared charge"
+        blocks = ChargeBlocks.from_charges(q)
+        return blocks, (f"{how}: {len(blocks.indices)} blocks, {blocks.size} of {d * d} "
+                        "unknowns")
+
+    def solve(self, options: SolverOptions | Method | None = None, *,
+              charge="auto") -> SteadyState:
+        """The steady state with its self-check (:class:`SteadyState`).
+
+        Parameters
+        ----------
+        options : SolverOptions or Method, optional
+            The solver route (:mod:`qfridge.engines.steady`); automatic by size.
+            ``Method.QUTIP`` calls :func:`qutip.steadystate` on the full Liouvillian.
+        charge : "auto", None, array of int or diagonal Qobj
+            Conserved charge whose diagonal blocks are solved (:meth:`sector`).
+
+        Raises
+        ------
+        SteadyStateError
+            Several steady states, an unconverged solve, a state that is not positive
+            or Hermitian, or a problem that will not fit in memory — with the numbers.
+        """
+        opts = as_options(options)
+        if opts.method is Method.QUTIP:
+            return self._solve_qutip()
+        if isinstance(charge, str) and charge == "auto" \
+                and self.dimension**2 <= opts.dense_max:
+            blocks, note = self._full_blocks, "small system: full Liouvillian, dense solve"
+        else:
+            blocks, note = self.sector(charge)
+        method = opts.choose(blocks.size)
+        if len(blocks.indices) == 1 and method is Method.DENSE:
+            gen = dense_liouvillian(*self._dense_parts)
+        else:
+            check_memory(blocks.size, sector_nnz(self.hamiltonian, self._cops_csr, blocks),
+                         method, opts, "building the Liouvillian")
+            gen = block_liouvillian(self.hamiltonian, self._cops_csr, blocks)
+        x, info = null_vector(gen, blocks.trace_weights(), opts, what="the steady state")
+        return self._checked_state(blocks, x, info, note, opts)
+
+    def _checked_state(self, blocks: ChargeBlocks, x, info, note, opts) -> SteadyState:
+        pieces = blocks.blocks(x)
+        antiherm = max(float(np.max(np.abs(b - b.conj().T))) for b in pieces)
+        min_eig = blocks.min_eigenvalue(x) if max(blocks.block_dimensions) <= 4096 else None
+        info = dataclasses.replace(info, min_eigenvalue=min_eig)
+        if antiherm > opts.positivity_tol or (min_eig is not None
+                                              and min_eig < -opts.positivity_tol):
+            raise SteadyStateError(
+                "the steady state is not a density matrix: most negative eigenvalue "
+                f"{min_eig:.3g}, max |rho - rho^dagger| = {antiherm:.3g} (tolerance "
+                f"{opts.positivity_tol:g}); {info.summary()}", info)
+        if len(pieces) == 1:
+            data = 0.5 * (pieces[0] + pieces[0].conj().T)
+        else:
+            mat = blocks.matrix(0.5 * (x + np.concatenate([b.conj().T.ravel() for b in pieces])))
+            data = mat.toarray() if self.dimension <= 64 else mat
+        rho = qutip.Qobj(data, dims=self.hamiltonian.dims, isherm=True, copy=False)
+        return SteadyState(rho, info, None if len(blocks.indices) == 1 else blocks.charges,
+                           note)
+
+    def _solve_qutip(self) -> SteadyState:
+        start = time.perf_counter()
+        liou = self.liouvillian()
+        rho = qutip.steadystate(liou)
+        seconds = time.perf_counter() - start
+        vec = rho.full().ravel(order="F")
+        gen = liou.data.as_scipy()
+        res = float(np.max(np.abs(gen @ vec)) / (abs(gen).sum(axis=1).max() * np.max(np.abs(vec))))
+        min_eig = float(np.linalg.eigvalsh(rho.full())[0]) if self.dimension <= 4096 else None
+        info = SteadyStateInfo(Method.QUTIP, liou.shape[0], int(gen.nnz), res, None, 0,
+                               seconds, 0.0, min_eig)
+        return SteadyState(rho, info, None, "qutip.steadystate on the full Liouvillian "
+                                            "(explicit choice; not self-checked for uniqueness)")
+
+    def steady_state(self, options: SolverOptions | Method | None = None, *,
+                     charge="auto") -> qutip.Qobj:
+        """The steady state as a Qobj (see :meth:`solve` for the options and checks)."""
+        return self.solve(options, charge=charge).rho
 
     def evolve(self, rho0: qutip.Qobj, times, e_ops=None, **kwargs):
         """Time evolution with QuTiP ``mesolve``; returns QuTiP's Result."""
@@ -262,22 +431,33 @@ class MasterEquation:
                              c_ops=self.collapse_operators(), e_ops=e_ops, **kwargs)
 
     # -- thermodynamics -------------------------------------------------------------------
+    @functools.cached_property
+    def _heat_operators(self) -> dict:
+        r""":math:`X_b = \sum_k \gamma_k (L_k^\dagger H L_k - \tfrac12\{H, L_k^\dagger L_k\})`,
+        so that :math:`J_b = \mathrm{Tr}[X_b\rho]` (built once; dense up to 64 levels)."""
+        h = csr(self.hamiltonian)
+        out = {}
+        for name in self.bath_names:
+            x = sp.csr_matrix(h.shape, dtype=complex)
+            for t in self.jumps[name]:
+                if t.rate == 0:
+                    continue
+                op = csr(t.operator)
+                ld_l = op.conj().T @ op
+                x = x + t.rate * (op.conj().T @ h @ op - 0.5 * (h @ ld_l + ld_l @ h))
+            out[name] = x.toarray() if self.dimension <= 64 else x.tocsr()
+        return out
+
     def heat_current(self, rho: qutip.Qobj, bath: str) -> float:
         r"""Heat current out of ``bath``: :math:`J_b = \mathrm{Tr}[H\mathcal{D}_b\rho]`.
 
         Positive = the bath loses energy (it is cooled).
         """
         rho = _as_density(rho, self.hamiltonian)
-        h = self.hamiltonian
-        total = 0.0
-        for t in self.jumps[self._bath(bath)]:
-            if t.rate == 0:
-                continue
-            l_op = t.operator
-            ld_l = l_op.dag() * l_op
-            total += t.rate * ((l_op.dag() * h * l_op * rho).tr()
-                               - 0.5 * ((h * ld_l + ld_l * h) * rho).tr())
-        return float(np.real(total))
+        x = self._heat_operators[self._bath(bath)]
+        if isinstance(rho.data, qutip.data.Dense):
+            return float(np.real(np.sum(x * rho.full().T)))
+        return float(np.real(x.multiply(csr(rho).T).sum()))
 
     def heat_currents(self, rho: qutip.Qobj) -> dict[str, float]:
         """Heat current of every bath (positive = energy leaves that bath)."""
