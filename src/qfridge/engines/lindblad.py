@@ -409,7 +409,7 @@ class MasterEquation:
         rho = qutip.steadystate(liou)
         seconds = time.perf_counter() - start
         vec = rho.full().ravel(order="F")
-        gen = liou.data.as_scipy()
+        gen = csr(liou)
         res = float(np.max(np.abs(gen @ vec)) / (abs(gen).sum(axis=1).max() * np.max(np.abs(vec))))
         min_eig = float(np.linalg.eigvalsh(rho.full())[0]) if self.dimension <= 4096 else None
         info = SteadyStateInfo(Method.QUTIP, liou.shape[0], int(gen.nnz), res, None, 0,

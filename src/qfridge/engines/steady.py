@@ -479,8 +479,10 @@ def _solve_krylov(g, w, pivot, opts: SolverOptions, what: str):
         ilu = spla.spilu(ap, drop_tol=opts.ilu_drop_tol, fill_factor=opts.ilu_fill_factor,
                          permc_spec="NATURAL")
     except RuntimeError as err:
-        raise SteadyStateError(f"{what}: the incomplete-LU preconditioner failed ({err}); "
-                               "the system may be singular (several steady states)") from err
+        raise SteadyStateError(
+            f"{what}: the incomplete-LU preconditioner is singular ({err}); the steady state "
+            "may not be unique — Method.SPLU decides (it estimates the condition number)") \
+            from err
     precond = spla.LinearOperator(ap.shape, matvec=ilu.solve, dtype=ap.dtype)
 
     def run(x0):
