@@ -172,3 +172,37 @@ def test_declared_charge_broken_by_a_jump_is_refused_by_name():
         MasterEquation(_xxz(3, bx=0.2)[0], {}).solve(charge=charges)
     assert "small system" in me.solve(charge="auto").note  # D^2 = 64: dense, no blocks
     assert "no conserved charge" in me.sector("auto")[1]
+
+
+def test_block_evolution_with_cooling_switched_off_equals_mesolve():
+    """6-site XXZ chain, the left half cooled by sqrt(2) S^+ until t_off, then closed:
+    the block propagation equals qutip.mesolve on the full space (piecewise)."""
+    n, t_off = 6, 1.5
+    h, site = _xxz(n)
+    sz = 0.5 * qutip.sigmaz()
+    cooled = MasterEquation(h, {"lead": [JumpTerm(2.0, 0.5 * site(qutip.sigmap(), i), 0.0)
+                                         for i in range(n // 2)]})
+    closed = MasterEquation(h, {})
+    up, down = qutip.basis(2, 0), qutip.basis(2, 1)
+    rho0 = qutip.ket2dm(qutip.tensor([down, up] * (n // 2)))
+    e_ops = [site(sz, i) for i in range(n)] + [h]
+    times = np.linspace(0.0, 3.0, 13)
+    traj = qf.engines.lindblad.evolve_piecewise([(cooled, t_off), (closed, np.inf)], rho0,
+                                                times, e_ops)
+    assert "detected" in traj.note
+    first = qutip.mesolve(h, rho0, times[times <= t_off], c_ops=cooled.collapse_operators(),
+                          e_ops=e_ops, options={"atol": 1e-12, "rtol": 1e-10})
+    mid = qutip.mesolve(h, rho0, [0.0, t_off], c_ops=cooled.collapse_operators(),
+                        options={"atol": 1e-12, "rtol": 1e-10}).final_state
+    second = qutip.mesolve(h, mid, times[times >= t_off], e_ops=e_ops,
+                           options={"atol": 1e-12, "rtol": 1e-10})
+    ref = np.vstack([np.array(first.expect).T, np.array(second.expect).T[1:]])
+    assert np.max(np.abs(traj.expect - ref)) < 1e-7
+    # first law with one bath: J_lead = d<H>/dt while cooling; 0 and <H> constant after
+    on = times < t_off
+    delta = 1e-4
+    probe = cooled.propagate(rho0, [0.0, 0.75 - delta, 0.75, 0.75 + delta], [h])
+    dh = (probe.expect[3, 0] - probe.expect[1, 0]) / (2 * delta)
+    assert abs(probe.heat_currents["lead"][2] - dh) < 1e-7 * abs(dh)
+    assert np.all(traj.heat_currents["lead"][~on] == 0.0)
+    assert np.ptp(traj.expect[~on, -1]) < 1e-10

@@ -119,6 +119,11 @@ class ChargeBlocks:
                              "blocks; the block evolution needs a state diagonal in the charge")
         return out
 
+    def weights(self, op) -> np.ndarray:
+        """:math:`w` with :math:`\\mathrm{Tr}[O\\rho] = w\\cdot x` for a sector vector ``x``."""
+        m = csr(op)
+        return np.concatenate([m[idx][:, idx].T.toarray().ravel() for idx in self.indices])
+
     def blocks(self, x: np.ndarray) -> list[np.ndarray]:
         """The dense blocks :math:`\\rho_q` of a sector vector."""
         return [x[off:off + idx.size**2].reshape(idx.size, idx.size)

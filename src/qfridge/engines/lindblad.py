@@ -430,6 +430,12 @@ class MasterEquation:
         return qutip.mesolve(self.hamiltonian, rho0, np.asarray(times, dtype=float),
                              c_ops=self.collapse_operators(), e_ops=e_ops, **kwargs)
 
+    def propagate(self, rho0: qutip.Qobj, times, e_ops: Sequence[qutip.Qobj] = (), *,
+                  charge="auto", keep_states: bool = False) -> Trajectory:
+        """Exact evolution on the charge blocks (see :func:`evolve_piecewise`)."""
+        return evolve_piecewise([(self, np.inf)], rho0, times, e_ops, charge=charge,
+                                keep_states=keep_states)
+
     # -- thermodynamics -------------------------------------------------------------------
     @functools.cached_property
     def _heat_operators(self) -> dict:
@@ -500,6 +506,101 @@ class MasterEquation:
             np.fill_diagonal(w, 0.0)
             matrices[name] = w
         return RateEquation(energies, matrices)
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    r"""Expectation values and per-bath heat currents along an evolution.
+
+    Attributes
+    ----------
+    times : ndarray, shape (n,)
+    expect : ndarray, shape (n, n_ops)
+        :math:`\mathrm{Tr}[O_k\rho(t)]` (real parts; the operators are taken Hermitian).
+    heat_currents : dict[str, ndarray of shape (n,)]
+        :math:`J_b(t) = \mathrm{Tr}[H\mathcal{D}_b\rho(t)]` of every bath of every segment
+        (0 while that bath is switched off); positive = energy leaves the bath.
+    final_state : qutip.Qobj
+    states : list of qutip.Qobj or None
+    note : str
+        Which blocks were evolved.
+    """
+
+    times: np.ndarray
+    expect: np.ndarray
+    heat_currents: dict
+    final_state: qutip.Qobj
+    states: list | None
+    note: str
+
+
+def evolve_piecewise(segments: Sequence[tuple[MasterEquation, float]], rho0: qutip.Qobj,
+                     times, e_ops: Sequence[qutip.Qobj] = (), *, charge="auto",
+                     keep_states: bool = False) -> Trajectory:
+    r"""Evolve under piecewise-constant master equations, exactly, on the charge blocks.
+
+    ``segments`` is a list of ``(master_equation, until)``: the first applies from
+    ``times[0]`` to its ``until``, the next from there to its own, ... (e.g. cooling
+    switched off at :math:`t_{\rm off}`: ``[(cooled, t_off), (closed, np.inf)]``).
+    Every segment must conserve the charge of the first (checked, the breaking
+    operator is named); ``rho0`` must be diagonal in it. Each step is
+    :math:`e^{\mathcal{L}\Delta t}v` by :func:`scipy.sparse.linalg.expm_multiply`
+    (a Krylov/Taylor action, no matrix exponential is formed) on the
+    :math:`\sum_q d_q^2` block entries.
+    """
+    if not segments:
+        raise ValueError("segments must hold at least one (master_equation, until) pair")
+    import scipy.sparse.linalg as spla
+
+    first = segments[0][0]
+    t = np.asarray(times, dtype=float)
+    if t.ndim != 1 or t.size == 0 or np.any(np.diff(t) < 0) or not np.all(np.isfinite(t)):
+        raise ValueError("times must be a non-empty, finite, non-decreasing 1-D array")
+    untils = [float(u) for _, u in segments]
+    if any(b <= a for a, b in zip(untils, untils[1:], strict=False)):
+        raise ValueError(f"segment end times must increase, got {untils}")
+    if untils[-1] < t[-1]:
+        raise ValueError(f"the last segment ends at {untils[-1]} before the last time {t[-1]}")
+    blocks, note = first.sector(charge)
+    gens, heat = [], []
+    for k, (me, _) in enumerate(segments):
+        if me.hamiltonian.dims != first.hamiltonian.dims:
+            raise ValueError(f"segment {k} acts on {me.hamiltonian.dims}, the first on "
+                             f"{first.hamiltonian.dims}")
+        names = [f"jump operator {j} of bath {n!r} in segment {k}"
+                 for j, (n, _) in enumerate(me._terms)]
+        check_charge(me.hamiltonian, me._cops_csr, blocks.charges, names)
+        gens.append(block_liouvillian(me.hamiltonian, me._cops_csr, blocks))
+        heat.append({n: blocks.weights(x) for n, x in me._heat_operators.items()})
+    rho0 = _as_density(rho0, first.hamiltonian)
+    v = blocks.vector(csr(rho0))
+    weights = np.array([blocks.weights(csr(o)) for o in e_ops]).reshape(len(e_ops),
+                                                                           blocks.size)
+    baths = list(dict.fromkeys(n for h in heat for n in h))
+    expect = np.empty((t.size, len(e_ops)))
+    currents = {n: np.zeros(t.size) for n in baths}
+    states = [] if keep_states else None
+    ends = np.asarray(untils)
+    now = t[0]
+    for i, target in enumerate(t):
+        while now < target:
+            seg = int(np.searchsorted(ends, now, side="right"))  # first segment ending after now
+            stop = min(target, ends[seg])
+            v = spla.expm_multiply(gens[seg] * (stop - now), v)
+            now = stop
+        active = min(int(np.searchsorted(ends, now, side="right")), len(segments) - 1)
+        expect[i] = np.real(weights @ v)
+        for n, w in heat[active].items():
+            currents[n][i] = float(np.real(w @ v))
+        if keep_states:
+            states.append(_block_state(blocks, v, first.hamiltonian))
+    return Trajectory(t, expect, currents, _block_state(blocks, v, first.hamiltonian), states,
+                      note)
+
+
+def _block_state(blocks: ChargeBlocks, v: np.ndarray, hamiltonian: qutip.Qobj) -> qutip.Qobj:
+    mat = blocks.matrix(v)
+    return qutip.Qobj(mat.toarray() if blocks.dimension <= 64 else mat, dims=hamiltonian.dims)
 
 
 def _operator_scale(op: qutip.Qobj) -> float:
