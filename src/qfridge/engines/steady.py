@@ -18,8 +18,12 @@ size and overridable through :class:`SolverOptions`:
   column ordering (``Ordering``; COLAMD by default) and a one-norm condition
   estimate of the factor (:func:`scipy.sparse.linalg.onenormest`).
 * ``Method.KRYLOV`` (larger): GMRES (or BiCGSTAB) preconditioned by an
-  incomplete LU of the reverse-Cuthill–McKee-ordered matrix. The trace row is
-  ordered last, so it causes no fill.
+  incomplete LU of the reverse-Cuthill–McKee-ordered matrix (the trace row is
+  ordered last, so it causes no fill), or by the diagonal
+  (``Preconditioner.JACOBI``). The generator may also be a
+  :class:`scipy.sparse.linalg.LinearOperator` (matrix-free, e.g. the action of a
+  Kraus map): then the Krylov route runs with the Jacobi preconditioner on the
+  diagonal the caller passes.
 * ``Method.QUTIP``: :func:`qutip.steadystate` on a QuTiP Liouvillian, as an
   explicit choice (the caller passes the Qobj).
 
@@ -55,8 +59,8 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 __all__ = [
-    "Method", "Ordering", "Krylov", "SolverOptions", "SteadyStateInfo", "SteadyStateError",
-    "null_vector", "memory_estimate", "available_memory",
+    "Method", "Ordering", "Krylov", "Preconditioner", "SolverOptions", "SteadyStateInfo",
+    "SteadyStateError", "null_vector", "memory_estimate", "available_memory",
 ]
 
 
@@ -86,6 +90,14 @@ class Krylov(enum.Enum):
     BICGSTAB = "bicgstab"
 
 
+class Preconditioner(enum.Enum):
+    """The preconditioner of ``Method.KRYLOV``: incomplete LU, or the diagonal (Jacobi;
+    the only one for a matrix-free generator)."""
+
+    ILU = "ilu"
+    JACOBI = "jacobi"
+
+
 @dataclass(frozen=True)
 class SolverOptions:
     """Typed options of the steady-state layer.
@@ -113,6 +125,13 @@ class SolverOptions:
         GMRES restart length.
     ilu_drop_tol, ilu_fill_factor : float
         Incomplete-LU preconditioner parameters (``scipy.sparse.linalg.spilu``).
+    preconditioner : Preconditioner
+        Of the Krylov iteration; ``JACOBI`` needs no factorization (maps
+        Φ − 1, whose incomplete LU costs as much as the full one).
+    pivot_threshold : float or None
+        SuperLU's ``DiagPivotThresh`` (``None``: SuperLU's default, 1 = partial
+        pivoting). 0 keeps the diagonal pivots, and so the fill-reducing order, which is
+        stable for column diagonally dominant generators such as rate matrices.
     residual_tol : float
         Largest accepted relative residual of the returned vector.
     unique_rcond : float
@@ -138,6 +157,8 @@ class SolverOptions:
     restart: int = 60
     ilu_drop_tol: float = 1e-6
     ilu_fill_factor: float = 20.0
+    preconditioner: Preconditioner = Preconditioner.ILU
+    pivot_threshold: float | None = None
     residual_tol: float = 1e-9
     unique_rcond: float = 1e-14
     positivity_tol: float = 1e-8
@@ -154,6 +175,12 @@ class SolverOptions:
         if not isinstance(self.krylov, Krylov):
             raise ValueError(f"krylov must be a Krylov (one of {[k.name for k in Krylov]}), "
                              f"got {self.krylov!r}")
+        if not isinstance(self.preconditioner, Preconditioner):
+            raise ValueError(f"preconditioner must be a Preconditioner (one of "
+                             f"{[p.name for p in Preconditioner]}), got {self.preconditioner!r}")
+        if self.pivot_threshold is not None and not 0.0 <= self.pivot_threshold <= 1.0:
+            raise ValueError(f"pivot_threshold must be None or in [0, 1], got "
+                             f"{self.pivot_threshold!r}")
         for name in ("tol", "residual_tol", "unique_rcond", "positivity_tol", "ilu_drop_tol"):
             value = getattr(self, name)
             if not (np.isfinite(value) and value >= 0):
@@ -269,7 +296,8 @@ def memory_estimate(size: int, nnz: int, method: Method, options: SolverOptions 
         return nnz * entry * (1.0 + _LU_FILL_GUESS)
     if method is Method.KRYLOV:
         vectors = (options.restart + 4 if options.krylov is Krylov.GMRES else 10) * size
-        return nnz * entry * (2.0 + options.ilu_fill_factor) + vectors * itemsize
+        fill = options.ilu_fill_factor if options.preconditioner is Preconditioner.ILU else 0.0
+        return nnz * entry * (2.0 + fill) + vectors * itemsize
     return nnz * entry * (1.0 + _LU_FILL_GUESS)
 
 
@@ -315,7 +343,11 @@ def _equilibration(g) -> tuple[np.ndarray, np.ndarray]:
 
 def _residual(g, x: np.ndarray) -> float:
     gx = g @ x
-    if sp.issparse(g):
+    if isinstance(g, spla.LinearOperator):
+        # ||G||_inf from two products (a lower bound: the residual errs on the safe side)
+        probe = np.random.default_rng(0).choice([-1.0, 1.0], size=x.size)
+        gnorm = max(float(np.max(np.abs(g @ probe))), float(np.max(np.abs(g @ np.ones(x.size)))))
+    elif sp.issparse(g):
         gnorm = float(abs(g).sum(axis=1).max()) if g.nnz else 0.0
     else:
         gnorm = float(np.abs(g).sum(axis=1).max()) if g.size else 0.0
@@ -326,18 +358,24 @@ def _residual(g, x: np.ndarray) -> float:
 
 
 def null_vector(generator, weights, options: SolverOptions | Method | None = None,
-                what: str = "steady state") -> tuple[np.ndarray, SteadyStateInfo]:
+                what: str = "steady state", *,
+                diagonal=None) -> tuple[np.ndarray, SteadyStateInfo]:
     r"""The unique :math:`x` with :math:`Gx = 0` and :math:`w\cdot x = 1`.
 
     Parameters
     ----------
-    generator : ndarray or scipy sparse matrix, shape (n, n)
-        :math:`G`. Trace preserving: :math:`w^\top G = 0`.
+    generator : ndarray, scipy sparse matrix or LinearOperator, shape (n, n)
+        :math:`G`. Trace preserving: :math:`w^\top G = 0`. A
+        :class:`~scipy.sparse.linalg.LinearOperator` (matrix-free) is solved by
+        ``Method.KRYLOV`` with the Jacobi preconditioner (``AUTO`` resolves to that).
     weights : array_like, shape (n,)
         :math:`w` (for a vectorised density matrix: 1 on the diagonal entries).
     options : SolverOptions or Method, optional
     what : str
         Named in error messages.
+    diagonal : array_like, shape (n,), optional
+        The diagonal of a matrix-free ``generator`` (its Jacobi preconditioner);
+        required with a LinearOperator, ignored otherwise.
 
     Returns
     -------
@@ -353,18 +391,28 @@ def null_vector(generator, weights, options: SolverOptions | Method | None = Non
     """
     opts = as_options(options)
     n = generator.shape[0]
-    if generator.ndim != 2 or generator.shape != (n, n):
+    matrix_free = isinstance(generator, spla.LinearOperator)
+    if len(generator.shape) != 2 or generator.shape != (n, n):
         raise ValueError(f"generator must be a square matrix, got shape {generator.shape}")
     w = np.asarray(weights)
     if w.shape != (n,):
         raise ValueError(f"weights must have shape ({n},), got {w.shape}")
     if n == 0:
         raise ValueError(f"{what}: the generator is empty")
-    method = opts.choose(n)
+    method = Method.KRYLOV if matrix_free and opts.method is Method.AUTO else opts.choose(n)
+    if matrix_free and (method is not Method.KRYLOV or diagonal is None):
+        raise ValueError("a matrix-free (LinearOperator) generator is solved by Method.KRYLOV "
+                         f"with its diagonal given (got {method.name}, diagonal "
+                         f"{'missing' if diagonal is None else 'given'})")
     if method is Method.QUTIP:
         raise ValueError("Method.QUTIP runs on a QuTiP Liouvillian; call the engine's "
                          "steady_state(method=Method.QUTIP) instead of null_vector")
-    nnz = int(generator.nnz) if sp.issparse(generator) else int(np.count_nonzero(generator))
+    if matrix_free:
+        nnz = 0
+    elif sp.issparse(generator):
+        nnz = int(generator.nnz)
+    else:
+        nnz = int(np.count_nonzero(generator))
     mem = check_memory(n, nnz, method, opts, what)
     start = time.perf_counter()
     pivot = int(np.argmax(np.abs(w)))
@@ -372,6 +420,8 @@ def null_vector(generator, weights, options: SolverOptions | Method | None = Non
         x, rcond, iters = _solve_dense(generator, w, pivot)
     elif method is Method.SPLU:
         x, rcond, iters = _solve_splu(generator, w, pivot, opts)
+    elif matrix_free:
+        x, rcond, iters = _solve_matrix_free(generator, w, pivot, diagonal, opts, what)
     else:
         x, rcond, iters = _solve_krylov(generator, w, pivot, opts, what)
     seconds = time.perf_counter() - start
@@ -437,7 +487,9 @@ def _solve_splu(g, w, pivot, opts: SolverOptions):
     if perm is not None:
         rhs = rhs[perm]
     try:
-        lu = spla.splu(a, permc_spec=opts.ordering.value)
+        lu = spla.splu(a, permc_spec=opts.ordering.value, options={} if
+                       opts.pivot_threshold is None else
+                       {"DiagPivotThresh": opts.pivot_threshold})
     except RuntimeError:  # "Factor is exactly singular"
         return np.full(a.shape[0], np.nan), 0.0, 0
     y = lu.solve(rhs)
@@ -461,6 +513,14 @@ def _inverse_one_norm(lu, n, dtype) -> float:
     return float(est) if np.isfinite(est) else np.inf
 
 
+def _jacobi(diagonal) -> spla.LinearOperator:
+    """Diagonal preconditioner (zero diagonal entries are left unscaled)."""
+    d = np.asarray(diagonal)
+    inv = np.where(d != 0, 1.0 / np.where(d != 0, d, 1.0), 1.0)
+    return spla.LinearOperator((d.size, d.size), matvec=lambda v: inv * np.ravel(v),
+                               dtype=inv.dtype)
+
+
 def _solve_krylov(g, w, pivot, opts: SolverOptions, what: str):
     from scipy.sparse.csgraph import reverse_cuthill_mckee
 
@@ -468,12 +528,15 @@ def _solve_krylov(g, w, pivot, opts: SolverOptions, what: str):
     r, c = _equilibration(a)
     a = (sp.diags(r) @ a @ sp.diags(c)).tocsr()
     n = a.shape[0]
+    rhs = np.zeros(n, dtype=a.dtype)
+    rhs[pivot] = r[pivot]
+    if opts.preconditioner is Preconditioner.JACOBI:
+        y, iters = _krylov_iterate(a, rhs, _jacobi(a.diagonal()), opts, what)
+        return c * y, None, iters
     pattern = (abs(a) + abs(a).T).tocsr()
     perm = np.asarray(reverse_cuthill_mckee(pattern, symmetric_mode=True))
     perm = np.r_[perm[perm != pivot], pivot]  # the dense trace row last: no fill
     ap = a[perm][:, perm].tocsc()
-    rhs = np.zeros(n, dtype=a.dtype)
-    rhs[pivot] = r[pivot]
     bp = rhs[perm]
     try:
         ilu = spla.spilu(ap, drop_tol=opts.ilu_drop_tol, fill_factor=opts.ilu_fill_factor,
@@ -484,6 +547,34 @@ def _solve_krylov(g, w, pivot, opts: SolverOptions, what: str):
             "may not be unique — Method.SPLU decides (it estimates the condition number)") \
             from err
     precond = spla.LinearOperator(ap.shape, matvec=ilu.solve, dtype=ap.dtype)
+    yp, iters = _krylov_iterate(ap, bp, precond, opts, what)
+    y = np.empty_like(yp)
+    y[perm] = yp
+    return c * y, None, iters
+
+
+def _solve_matrix_free(g, w, pivot, diagonal, opts: SolverOptions, what: str):
+    """Krylov on the matrix-free generator with row ``pivot`` replaced by ``w``."""
+    n = g.shape[0]
+    dtype = np.result_type(g.dtype, w.dtype, float)
+
+    def matvec(x):
+        y = np.array(np.ravel(g.matvec(x)), dtype=dtype)
+        y[pivot] = w @ np.ravel(x)
+        return y
+
+    a = spla.LinearOperator((n, n), matvec=matvec, dtype=dtype)
+    d = np.array(diagonal, dtype=dtype)
+    d[pivot] = w[pivot]
+    rhs = np.zeros(n, dtype=dtype)
+    rhs[pivot] = 1.0
+    y, iters = _krylov_iterate(a, rhs, _jacobi(d), opts, what)
+    return y, None, iters
+
+
+def _krylov_iterate(a, b, precond, opts: SolverOptions, what: str):
+    """Solve :math:`Ay = b`; with ``check_unique``, again from a random start."""
+    n = b.size
 
     def run(x0):
         count = [0]
@@ -492,32 +583,30 @@ def _solve_krylov(g, w, pivot, opts: SolverOptions, what: str):
             count[0] += 1
 
         if opts.krylov is Krylov.GMRES:
-            y, flag = spla.gmres(ap, bp, x0=x0, rtol=opts.tol, atol=0.0, restart=opts.restart,
+            y, flag = spla.gmres(a, b, x0=x0, rtol=opts.tol, atol=0.0, restart=opts.restart,
                                  maxiter=opts.maxiter, M=precond, callback=callback,
                                  callback_type="pr_norm")
         else:
-            y, flag = spla.bicgstab(ap, bp, x0=x0, rtol=opts.tol, atol=0.0,
+            y, flag = spla.bicgstab(a, b, x0=x0, rtol=opts.tol, atol=0.0,
                                     maxiter=opts.maxiter * opts.restart, M=precond,
                                     callback=callback)
         if flag != 0:
-            res = float(np.linalg.norm(ap @ y - bp) / np.linalg.norm(bp))
+            res = float(np.linalg.norm(a @ y - b) / np.linalg.norm(b))
             raise SteadyStateError(
                 f"{what}: {opts.krylov.value} did not converge in {count[0]} iterations "
                 f"(relative residual {res:.3g} > tol {opts.tol:g}); raise maxiter or the ILU "
                 "fill factor, or use Method.SPLU", {"iterations": count[0], "residual": res})
         return y, count[0]
 
-    yp, iters = run(None)
+    y, iters = run(None)
     if opts.check_unique:
         rng = np.random.default_rng(12345)
-        y2, it2 = run(rng.standard_normal(n).astype(ap.dtype))
+        y2, it2 = run(rng.standard_normal(n).astype(a.dtype))
         iters += it2
-        spread = float(np.max(np.abs(y2 - yp)) / np.max(np.abs(yp)))
+        spread = float(np.max(np.abs(y2 - y)) / np.max(np.abs(y)))
         if spread > 1e3 * opts.tol + 1e-8:
             raise SteadyStateError(
                 f"{what} is not unique: two Krylov solves from different starts differ by "
                 f"{spread:.3g} (relative); the generator has more than one stationary state",
                 {"spread": spread})
-    y = np.empty_like(yp)
-    y[perm] = yp
-    return c * y, None, iters
+    return y, iters

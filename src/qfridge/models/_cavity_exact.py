@@ -23,8 +23,9 @@ Two methods compute it:
 
 * ``"superoperator"``: QuTiP throughout — :class:`qfridge.engines.collision.CollisionMap`
   from :math:`U` and η, :func:`~qfridge.engines.collision.poisson_stream_generator`, the
-  bath Liouvillian from :func:`qutip.liouvillian`, :func:`qutip.steadystate`. Cost grows
-  as :math:`n_{\rm levels}^4`; fine up to a few tens of levels.
+  bath Liouvillian from :func:`qutip.liouvillian`, and the steady state from the solver
+  layer (:func:`~qfridge.engines.collision.stream_steady_state`: sparse LU with residual,
+  uniqueness and positivity checks). Fine up to a few tens of levels.
 * ``"populations"`` (default): written by hand because QuTiP does not exploit it.
   :math:`H'` conserves the total excitation number and η commutes with it, so a
   Fock-diagonal cavity state stays diagonal and the map acts on populations only.
@@ -44,7 +45,7 @@ import qutip
 
 from ..core import checks
 from ..core.validity import check_truncation
-from ..engines.collision import CollisionMap, poisson_stream_generator
+from ..engines.collision import CollisionMap, poisson_stream_generator, stream_steady_state
 
 # pair product basis: index 2*a + b with a, b in {0 = g, 1 = e}: gg, ge, eg, ee
 _EXC = np.array([0, 1, 1, 2])
@@ -273,8 +274,7 @@ def exact_steady_state(model, n_levels: int | None = None, method: str = "popula
         else:
             cmap = collision_map(model, n, exchange_during_collision)
             gen = poisson_stream_generator(cmap, float(model.rate), bath_liouvillian(model, n))
-            rho = qutip.steadystate(gen)
-            pops = np.real(np.diag(rho.full()))
+            pops = np.real(stream_steady_state(gen).rho.diag())
         top = float(pops[-1])
         if not auto or method != "populations" or top <= truncation_tol or attempt == 3:
             break
