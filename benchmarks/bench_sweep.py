@@ -5,8 +5,13 @@ Each point builds a qubit between a hot and a cold bath as a qfridge
 currents: the same work a user's point function does. The sweep runs
 
 * ``serial``     — one process, chunk after chunk;
-* ``processes``  — a local process pool over all cores (the point-wise default);
+* ``processes``  — a local process pool over the cores this process owns (the
+  point-wise default);
 * Dask           — a 2-worker ``LocalCluster`` (processes, one thread each).
+
+Workers run with one BLAS thread each (``qfridge.core.threads``); ``serial``
+runs with the driver's BLAS threads, as a user's serial sweep would, and the
+counts are printed.
 
 Printed: wall times, speed-ups over serial, the per-point cost of the bare
 function (a plain loop over a subset) and each executor's overhead per point
@@ -35,6 +40,7 @@ import numpy as np
 import qutip
 
 from qfridge.core.baths import BosonicBath
+from qfridge.core.threads import blas_thread_counts, owned_cores
 from qfridge.engines.lindblad import MasterEquation, Transition
 from qfridge.sweeps import Axis, sweep
 
@@ -83,8 +89,10 @@ def main():
     grid = {"t_hot": Axis.linspace(0.5, 3.0, size, "natural units"),
             "t_cold": Axis.linspace(0.05, 0.5, size, "natural units")}
     n_points = size * size
-    cores = os.cpu_count() or 1
-    print(f"sweep benchmark: {size} x {size} = {n_points} points, {cores} cores")
+    cores = owned_cores()
+    driver_blas = max(blas_thread_counts().values())
+    print(f"sweep benchmark: {size} x {size} = {n_points} points, {cores} cores; BLAS threads: "
+          f"{driver_blas} in this process (serial), 1 in every worker")
 
     # the bare function, no sweep machinery: a plain loop over a subset
     sub = min(n_points, 2000)
@@ -151,6 +159,7 @@ def main():
         "dask_s": round(times["dask"], 3),
         "dask_ratio": round(times["serial"] / times["dask"], 3),
         "points": n_points, "cores": cores, "repeat": args.repeat,
+        "blas_threads_serial": driver_blas,
         "bare_ms_per_point": round(bare_ms, 4),
         "overhead_ms_per_point": {k: round(v, 4) for k, v in overhead.items()},
         "noop_sweep_ms_per_point": {k: round(v, 4) for k, v in machinery.items()},

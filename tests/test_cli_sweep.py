@@ -160,7 +160,8 @@ def test_reproduce_scheduler_hands_a_dask_client_to_the_context(tmp_path, monkey
 
     seen = {}
 
-    def fake_reproduce(seeds, out, ctx, log=print):
+    def fake_reproduce(seeds, out, ctx, log=print, threads=None):
+        seen["threads"] = threads
         seen["executor"] = ctx.executor
         seen["address"] = ctx.executor.scheduler.address
         seen["workers"] = len(ctx.executor.scheduler_info()["workers"])
@@ -172,6 +173,7 @@ def test_reproduce_scheduler_hands_a_dask_client_to_the_context(tmp_path, monkey
         assert main(["reproduce", "000", "--out", str(tmp_path), "--quiet",
                      "--scheduler", cluster.scheduler_address]) == 0
         assert seen["address"] == cluster.scheduler_address and seen["workers"] == 1
+        assert seen["threads"] == 1  # reproductions run with one BLAS thread by default
     assert isinstance(seen["executor"], distributed.Client)
     assert seen["executor"].status == "closed"  # closed when the command ends
 

@@ -12,6 +12,8 @@ import sys
 import warnings
 from pathlib import Path
 
+from .core.threads import SMALL_KERNEL_THREADS, blas_thread_counts, owned_cores
+
 
 def _cmd_info(args) -> int:
     import dask
@@ -27,6 +29,9 @@ def _cmd_info(args) -> int:
     print(f"python {sys.version.split()[0]}")
     for mod in (qutip, numpy, scipy, xarray, dask, matplotlib):
         print(f"{mod.__name__} {mod.__version__}")
+    print(f"cores owned by this process: {owned_cores()}")
+    for path, n in blas_thread_counts().items():
+        print(f"BLAS {Path(path).name}: {n} threads")
     return 0
 
 
@@ -42,7 +47,7 @@ def _cmd_reproduce(args) -> int:
     with _scheduler_client(args.scheduler) as client:
         executor = client if client is not None else "serial"
         ctx = Context(quick=args.quick, executor=executor, progress=not args.quiet)
-        results = reproduce(seeds, Path(args.out), ctx)
+        results = reproduce(seeds, Path(args.out), ctx, threads=args.blas_threads or None)
     covered = [r.seed for r in results if r.covered]
     missing = [r.seed for r in results if not r.covered]
     print(f"covered: {', '.join(covered) or 'none'}; not yet covered: "
@@ -120,6 +125,13 @@ def _cmd_sweep(args) -> int:
     return 0
 
 
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qfridge", description="Quantum thermal machines: reproduce papers, run sweeps.")
@@ -133,6 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--scheduler", default=None,
                      help="Dask scheduler address (tcp://host:8786) for the sweeps")
     rep.add_argument("--quiet", action="store_true", help="no progress bars")
+    rep.add_argument("--blas-threads", type=_non_negative_int, default=SMALL_KERNEL_THREADS,
+                     metavar="N", help=f"BLAS threads for the computations (default "
+                     f"{SMALL_KERNEL_THREADS}: small dense kernels dominate them; 0: every "
+                     "core this process owns)")
     rep.set_defaults(func=_cmd_reproduce)
 
     swp = sub.add_parser("sweep", help="sweep a model quantity over a grid (TOML config)")

@@ -13,6 +13,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from ..core.threads import SMALL_KERNEL_THREADS, blas_threads  # noqa: E402
 from .registry import (  # noqa: E402
     SEED_MODULES,
     SEED_TITLES,
@@ -63,8 +64,10 @@ class SeedResult:
     seconds: float = 0.0
 
 
-def run_seed(seed: str, out: Path, ctx: Context, log=print) -> SeedResult:
-    """Reproduce one seed into ``out/<seed>/``."""
+def run_seed(seed: str, out: Path, ctx: Context, log=print,
+             threads: int | None = SMALL_KERNEL_THREADS) -> SeedResult:
+    """Reproduce one seed into ``out/<seed>/``, its computations with ``threads`` BLAS
+    threads (``None``: the cores this process owns)."""
     paper = load_paper(seed)
     if paper is None:
         log(f"[{seed}] {SEED_TITLES[seed]}: not yet covered by qfridge (no figures written)")
@@ -75,7 +78,8 @@ def run_seed(seed: str, out: Path, ctx: Context, log=print) -> SeedResult:
     result = SeedResult(seed, paper.title, covered=True, notes=paper.notes)
     for fig_spec in paper.figures:
         t0 = time.perf_counter()
-        data = fig_spec.compute(ctx)
+        with blas_threads(threads):
+            data = fig_spec.compute(ctx)
         data.attrs.setdefault("caption", fig_spec.caption)
         data.to_netcdf(folder / f"{fig_spec.name}.nc", engine="h5netcdf")
         fig = fig_spec.plot(data, ctx)
@@ -85,7 +89,8 @@ def run_seed(seed: str, out: Path, ctx: Context, log=print) -> SeedResult:
         result.figures.append((f"{seed}/{fig_spec.name}.png", fig_spec.caption, dt))
         log(f"[{seed}] {fig_spec.name}: {dt:.1f} s")
     if paper.claims is not None:
-        result.claims = list(paper.claims(ctx))
+        with blas_threads(threads):
+            result.claims = list(paper.claims(ctx))
         ids = [c.id for c in result.claims]
         if len(ids) != len(set(ids)):
             raise ValueError(f"seed {seed} has duplicate claim ids: {ids}")
@@ -129,11 +134,14 @@ def write_report_md(results: list[SeedResult], out: Path, ctx: Context) -> Path:
     return path
 
 
-def reproduce(seeds: list[str], out: Path, ctx: Context, log=print) -> list[SeedResult]:
-    """Reproduce the given seeds into ``out`` and write the report(s)."""
+def reproduce(seeds: list[str], out: Path, ctx: Context, log=print,
+              threads: int | None = SMALL_KERNEL_THREADS) -> list[SeedResult]:
+    """Reproduce the given seeds into ``out`` and write the report(s); ``threads`` as in
+    :func:`run_seed`."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    results = [run_seed(seed, out, ctx, log=log) for seed in resolve_seeds(seeds)]
+    results = [run_seed(seed, out, ctx, log=log, threads=threads)
+               for seed in resolve_seeds(seeds)]
     write_report_md(results, out, ctx)
     write_report_html(results, out, ctx)
     return results

@@ -10,6 +10,7 @@ import concurrent.futures as cf
 import contextlib
 import os
 
+from ..core.threads import blas_threads, owned_cores, single_threaded_blas
 from .evaluate import evaluate_chunk
 
 EXECUTOR_NAMES = ("serial", "processes", "dask")
@@ -55,11 +56,11 @@ def run_chunks(executor, func, tasks, fixed, vectorized):
     if executor == "processes":
         import multiprocessing
 
-        workers = min(os.cpu_count() or 1, len(tasks))
+        workers = min(owned_cores(), len(tasks))
         # fork: workers inherit the imported modules (qutip takes ~1 s to import)
         ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
         with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                                    initializer=_single_threaded_blas) as pool:
+                                    initializer=single_threaded_blas) as pool:
             try:
                 yield from _run_futures(pool, func, tasks, fixed, vectorized)
             except BaseException:
@@ -70,16 +71,6 @@ def run_chunks(executor, func, tasks, fixed, vectorized):
         yield from _run_futures(executor, func, tasks, fixed, vectorized)
         return
     yield from _run_dask(executor, func, tasks, fixed, vectorized)
-
-
-def _single_threaded_blas() -> None:
-    """Worker initializer: one BLAS thread per worker process (the pool already uses every
-    core; threaded BLAS on small matrices only adds contention). Needs threadpoolctl."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return
-    threadpool_limits(1)
 
 
 def _run_futures(pool: cf.Executor, func, tasks, fixed, vectorized):
@@ -96,6 +87,14 @@ def _run_futures(pool: cf.Executor, func, tasks, fixed, vectorized):
             fut.cancel()
 
 
+def _evaluate_single_threaded(func, names, values, fixed, vectorized):
+    """A chunk on a Dask worker, with one BLAS thread: the cluster runs one task per
+    core (Dask's nanny workers start single-threaded anyway; in-process and
+    nanny-less workers would not)."""
+    with blas_threads(1):
+        return evaluate_chunk(func, names, values, fixed, vectorized)
+
+
 def _run_dask(executor, func, tasks, fixed, vectorized):
     from dask.distributed import Client, as_completed, default_client
 
@@ -109,9 +108,9 @@ def _run_dask(executor, func, tasks, fixed, vectorized):
         [func_future] = client.scatter([func], broadcast=True, hash=False)
         futures = {}
         for cid, names, values in tasks:
-            fut = client.submit(evaluate_chunk, func_future, names, values, fixed, vectorized,
-                                pure=False, key=f"qfridge-sweep-chunk-{'-'.join(map(str, cid))}-"
-                                               f"{os.urandom(4).hex()}")
+            key = f"qfridge-sweep-chunk-{'-'.join(map(str, cid))}-{os.urandom(4).hex()}"
+            fut = client.submit(_evaluate_single_threaded, func_future, names, values, fixed,
+                                vectorized, pure=False, key=key)
             futures[fut.key] = (fut, cid)
         try:
             for fut, result in as_completed([f for f, _ in futures.values()],
