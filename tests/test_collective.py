@@ -16,6 +16,7 @@ from qfridge.engines.collective import (
     full_space_system,
     piqs_steady_state,
 )
+from qfridge.engines.steady import Method
 
 
 def three_baths(g_h=0.1, g_c=0.07, g_p=0.013, t_h=1.3, t_c=0.4, t_p=0.8):
@@ -57,7 +58,7 @@ def test_matches_full_lindblad_with_parasitic_bath(n):
     state = eq.steady_state()
     ours = eq.heat_currents(state)
     me, jz = full_space_system(n, 1.0, baths)
-    rho = me.steady_state(method="direct", solver="spsolve")
+    rho = me.steady_state(Method.QUTIP)  # independent reference: qutip.steadystate
     ref = me.heat_currents(rho)
     for name in ours:
         assert ours[name] == pytest.approx(ref[name], rel=1e-10, abs=1e-15)
