@@ -32,11 +32,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import qutip
+import scipy.linalg as sla
 import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from .steady import SteadyStateError
 
 __all__ = ["ChargeBlocks", "ChargeError", "as_charges", "excitation_number",
            "detect_charge", "check_charge", "block_liouvillian", "dense_liouvillian",
-           "sector_nnz"]
+           "sector_nnz", "SecularPreconditioner"]
 
 
 class ChargeError(ValueError):
@@ -140,11 +144,6 @@ class ChargeBlocks:
         d = self.dimension
         return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows),
                                                      np.concatenate(cols))), shape=(d, d))
-
-    def min_eigenvalue(self, x: np.ndarray) -> float:
-        """Most negative eigenvalue of the (Hermitian part of the) block-diagonal state."""
-        lows = [np.linalg.eigvalsh(0.5 * (b + b.conj().T))[0] for b in self.blocks(x)]
-        return float(min(lows))
 
 
 def as_charges(charges) -> np.ndarray:
@@ -316,3 +315,93 @@ def block_liouvillian(hamiltonian, collapse_operators: Sequence,
             term = sp.kron(cq, cq.conj(), format="csr")
             grid[target][b] = term if grid[target][b] is None else grid[target][b] + term
     return sp.bmat(grid, format="csr", dtype=complex)
+
+
+class SecularPreconditioner:
+    r"""Approximate inverse of a sector Liouvillian from its secular (Pauli) limit.
+
+    In the eigenbasis of each block's Hamiltonian, :math:`H_q = V_q E_q V_q^\dagger`,
+    the commutator is diagonal and, to leading order in the rates, the coherences
+    decouple: :math:`\dot{\tilde\rho}_{ab} \approx [-i(E_a - E_b) - \tfrac12(\tilde K_{aa}
+    + \tilde K_{bb})]\tilde\rho_{ab}`, while the populations obey the Pauli rate
+    equation :math:`W_{ak} = \sum_L |\tilde L_{ak}|^2 - \delta_{ak}\tilde K_{kk}`. This
+    operator solves that secular system exactly (the Pauli part with the trace
+    condition, the coherences by division) and maps back; the Krylov iteration
+    corrects what it neglects (terms of order rate / level spacing). Its cost is a
+    few dense products per block, :math:`O(\sum_q d_q^3)`, and one LU of the
+    :math:`D\times D` Pauli matrix built once. Built by hand: it is specific to
+    Lindblad generators in charge blocks; SciPy's incomplete LU did not converge on
+    the 8-site chain (GMRES residual 0.1 after 24 000 iterations).
+    """
+
+    def __init__(self, hamiltonian, collapse_operators: Sequence, blocks: ChargeBlocks):
+        h = csr(hamiltonian)
+        self.blocks = blocks
+        self.energies, self.vectors = [], []
+        for idx in blocks.indices:
+            e, v = np.linalg.eigh(h[idx][:, idx].toarray())
+            self.energies.append(e)
+            self.vectors.append(v)
+        starts = np.r_[0, np.cumsum(blocks.block_dimensions)]
+        d = blocks.dimension
+        pauli = np.zeros((d, d))
+        pos = {int(v): i for i, v in enumerate(blocks.values)}
+        for c in (csr(c) for c in collapse_operators):
+            for b, idx in enumerate(blocks.indices):
+                cols = c[:, idx]
+                if cols.nnz == 0:
+                    continue
+                rows = np.unique(blocks.charges[cols.tocoo().row])
+                for target in (pos[int(r)] for r in rows):
+                    tidx = blocks.indices[target]
+                    ct = self.vectors[target].conj().T @ (c[tidx][:, idx] @ self.vectors[b])
+                    pauli[starts[target]:starts[target + 1], starts[b]:starts[b + 1]] += \
+                        np.abs(ct) ** 2
+        outflow = pauli.sum(axis=0)
+        self.decay = [outflow[starts[b]:starts[b + 1]] for b in range(len(blocks.indices))]
+        self.pauli = pauli - np.diag(outflow)
+        self.starts = starts
+
+    def operator(self, pivot: int) -> spla.LinearOperator:
+        """The approximate inverse of the Liouvillian whose row ``pivot`` (a diagonal entry)
+        is replaced by the trace weights (what :func:`~qfridge.engines.steady.null_vector`
+        solves)."""
+        blocks = self.blocks
+        w = blocks.trace_weights()
+        if w[pivot] == 0:
+            raise ValueError(f"pivot {pivot} is not a diagonal entry of the sector")
+        diag_pos = np.flatnonzero(w)
+        a = self.pauli.copy()
+        a[0, :] = 1.0
+        lu = sla.lu_factor(a, check_finite=False, overwrite_a=True)
+        pivots = np.abs(np.diag(lu[0]))
+        if pivots.min() <= 1e-14 * pivots.max():
+            raise SteadyStateError(
+                "the secular preconditioner is singular: the Pauli limit has several steady "
+                f"states (smallest LU pivot {pivots.min():.3g} of {pivots.max():.3g}); "
+                "Method.SPLU decides whether the full problem has one")
+        inv_coh = []
+        for e, k in zip(self.energies, self.decay, strict=True):
+            den = -1j * (e[:, None] - e[None, :]) - 0.5 * (k[:, None] + k[None, :])
+            inv_coh.append(np.where(np.abs(den) > 1e-12, 1.0 / np.where(den == 0, 1, den), 1.0))
+
+        def apply(r):
+            r = np.asarray(r, dtype=complex).ravel()
+            trace_rhs = r[pivot]
+            r = r.copy()
+            r[pivot] = 0.0
+            r[pivot] = -r[diag_pos].sum()  # the replaced equation follows from the others
+            tilde = [v.conj().T @ blk @ v for v, blk in zip(self.vectors, blocks.blocks(r),
+                                                           strict=True)]
+            rhs = np.concatenate([np.diag(t) for t in tilde])
+            rhs[0] = trace_rhs
+            pops = sla.lu_solve(lu, rhs)
+            out = np.empty(blocks.size, dtype=complex)
+            for b, (t, inv, v) in enumerate(zip(tilde, inv_coh, self.vectors, strict=True)):
+                x = t * inv
+                np.fill_diagonal(x, pops[self.starts[b]:self.starts[b + 1]])
+                off = blocks.offsets[b]
+                out[off:off + x.size] = (v @ x @ v.conj().T).ravel()
+            return out
+
+        return spla.LinearOperator((blocks.size, blocks.size), matvec=apply, dtype=complex)

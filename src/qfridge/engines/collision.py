@@ -38,7 +38,7 @@ Fixed points
 Every fixed point (:meth:`KrausMap.solve`, :meth:`CollisionMap.solve`,
 :meth:`SectorMap.solve`, :func:`stream_steady_state`) is a null vector of
 :math:`\Phi - 1` found by the solver layer (:mod:`qfridge.engines.steady`) and
-returned as a :class:`~qfridge.engines.lindblad.SteadyState` with its residual,
+returned as a :class:`~qfridge.engines.steady.SteadyState` with its residual,
 condition estimate and most negative eigenvalue; several fixed points, an
 unconverged solve or a state that is not a density matrix are refused
 (:class:`~qfridge.engines.steady.SteadyStateError`). Routes, with the default
@@ -56,7 +56,6 @@ uniqueness-checking solve); see ``docs/collision.md``.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -68,15 +67,14 @@ import scipy.sparse.linalg as spla
 
 from ..core import checks
 from ..core.validity import check_truncation
-from .lindblad import SteadyState
 from .steady import (
     Krylov,
     Method,
     Preconditioner,
     SolverOptions,
-    SteadyStateError,
-    SteadyStateInfo,
+    SteadyState,
     as_options,
+    check_density,
     null_vector,
 )
 
@@ -112,23 +110,6 @@ def _csr(op, name: str = "operator") -> sp.csr_matrix:
     if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:
         raise ValueError(f"{name} must be a square matrix, got shape {arr.shape}")
     return sp.csr_matrix(arr)
-
-
-def _checked_info(blocks: Sequence[np.ndarray], info: SteadyStateInfo, opts: SolverOptions,
-                  what: str) -> SteadyStateInfo:
-    """``info`` with the most negative eigenvalue of the state given by its diagonal
-    ``blocks``; refuses a state that is not Hermitian and positive."""
-    antiherm = max(float(np.max(np.abs(b - b.conj().T))) for b in blocks)
-    min_eig = min(float(np.linalg.eigvalsh(0.5 * (b + b.conj().T))[0]) for b in blocks) \
-        if max(b.shape[0] for b in blocks) <= 4096 else None
-    info = dataclasses.replace(info, min_eigenvalue=min_eig)
-    if antiherm > opts.positivity_tol or (min_eig is not None
-                                          and min_eig < -opts.positivity_tol):
-        raise SteadyStateError(
-            f"{what} is not a density matrix: most negative eigenvalue {min_eig}, "
-            f"max |rho - rho^dagger| = {antiherm:.3g} (tolerance {opts.positivity_tol:g}); "
-            f"{info.summary()}", info)
-    return info
 
 
 def _qobj_state(rho, dims) -> qutip.Qobj:
@@ -351,7 +332,7 @@ class KrausMap:
             x, info = null_vector(sup - sp.identity(d * d, format="csr"), weights, opts, what)
             note = "sparse superoperator from the Kraus operators"
         rho = x.reshape(d, d)
-        info = _checked_info([rho], info, opts, what)
+        info = check_density([rho], info, opts, what)
         return SteadyState(_qobj_state(rho, [self.system_dims, self.system_dims]), info, None,
                            note)
 
@@ -600,7 +581,7 @@ class SectorMap:
         rho = sp.csr_matrix((x, (self.rows, self.cols)), shape=(self.dimension,) * 2)
         blocks = [rho[idx][:, idx].toarray() for idx in
                   (np.flatnonzero(self.charges == q) for q in np.unique(self.charges))]
-        info = _checked_info(blocks, info, opts, what)
+        info = check_density(blocks, info, opts, what)
         return SteadyState(_qobj_state(rho, [[self.dimension], [self.dimension]]), info,
                            self.charges, "charge-sector map")
 
@@ -764,5 +745,5 @@ def stream_steady_state(generator: qutip.Qobj,
     what = "the steady state of the collision stream"
     x, info = null_vector(_csr(generator), weights, opts, what)
     rho = x.reshape(d, d).T
-    info = _checked_info([rho], info, opts, what)
+    info = check_density([rho], info, opts, what)
     return SteadyState(_qobj_state(rho, dims), info, None, "QuTiP superoperator generator")

@@ -45,6 +45,7 @@ from ..core.baths import BosonicBath
 from ..core.validity import check_premise
 from .blocks import (
     ChargeBlocks,
+    SecularPreconditioner,
     as_charges,
     block_liouvillian,
     check_charge,
@@ -55,10 +56,13 @@ from .blocks import (
 )
 from .steady import (
     Method,
+    Preconditioner,
     SolverOptions,
+    SteadyState,
     SteadyStateError,
     SteadyStateInfo,
     as_options,
+    check_density,
     check_memory,
     null_vector,
 )
@@ -110,29 +114,6 @@ def _check_operator(name: str, op, hamiltonian: qutip.Qobj) -> qutip.Qobj:
                          f"{hamiltonian.dims}")
     checks.finite(name, csr(op).data)
     return op
-
-
-@dataclass(frozen=True)
-class SteadyState:
-    """A steady state with the numbers that vouch for it.
-
-    Attributes
-    ----------
-    rho : qutip.Qobj
-        The state (block-diagonal in the charge when one was used; CSR storage above
-        64 levels).
-    info : SteadyStateInfo
-        Route, residual, condition estimate, most negative eigenvalue, timing.
-    charges : ndarray of int or None
-        The charge of each basis state when the solve used charge blocks.
-    note : str
-        How the blocks were chosen (or why the full space was solved).
-    """
-
-    rho: qutip.Qobj
-    info: SteadyStateInfo
-    charges: np.ndarray | None
-    note: str
 
 
 def _bath_name(bath, index: int) -> str:
@@ -376,24 +357,14 @@ class MasterEquation:
         method = opts.choose(blocks.size)
         if len(blocks.indices) == 1 and method is Method.DENSE:
             gen = dense_liouvillian(*self._dense_parts)
+            x, info = null_vector(gen, blocks.trace_weights(), opts, what="the steady state")
         else:
             check_memory(blocks.size, sector_nnz(self.hamiltonian, self._cops_csr, blocks),
                          method, opts, "building the Liouvillian")
             gen = block_liouvillian(self.hamiltonian, self._cops_csr, blocks)
-        x, info = null_vector(gen, blocks.trace_weights(), opts, what="the steady state")
-        return self._checked_state(blocks, x, info, note, opts)
-
-    def _checked_state(self, blocks: ChargeBlocks, x, info, note, opts) -> SteadyState:
+            x, info = self._solve_sparse(gen, blocks, opts)
         pieces = blocks.blocks(x)
-        antiherm = max(float(np.max(np.abs(b - b.conj().T))) for b in pieces)
-        min_eig = blocks.min_eigenvalue(x) if max(blocks.block_dimensions) <= 4096 else None
-        info = dataclasses.replace(info, min_eigenvalue=min_eig)
-        if antiherm > opts.positivity_tol or (min_eig is not None
-                                              and min_eig < -opts.positivity_tol):
-            raise SteadyStateError(
-                "the steady state is not a density matrix: most negative eigenvalue "
-                f"{min_eig:.3g}, max |rho - rho^dagger| = {antiherm:.3g} (tolerance "
-                f"{opts.positivity_tol:g}); {info.summary()}", info)
+        info = check_density(pieces, info, opts, "the steady state")
         if len(pieces) == 1:
             data = 0.5 * (pieces[0] + pieces[0].conj().T)
         else:
@@ -402,6 +373,30 @@ class MasterEquation:
         rho = qutip.Qobj(data, dims=self.hamiltonian.dims, isherm=True, copy=False)
         return SteadyState(rho, info, None if len(blocks.indices) == 1 else blocks.charges,
                            note)
+
+    def _solve_sparse(self, gen, blocks: ChargeBlocks, opts: SolverOptions):
+        """Sparse sector solve. ``AUTO`` runs GMRES with the secular preconditioner (a
+        sparse LU of a Liouvillian fills badly: 237 s for the 12 870 unknowns of an
+        8-site chain, against 0.3 s for this route) and falls back to the sparse LU when
+        the iteration does not converge and the LU fits in memory."""
+        weights = blocks.trace_weights()
+        secular = opts.preconditioner in (Preconditioner.SECULAR, Preconditioner.AUTO)
+        if opts.method is Method.AUTO and blocks.size > 256:
+            krylov = dataclasses.replace(opts, method=Method.KRYLOV)
+            precond = SecularPreconditioner(self.hamiltonian, self._cops_csr, blocks).operator \
+                if secular else None
+            try:
+                return null_vector(gen, weights, krylov, "the steady state",
+                                   preconditioner=precond)
+            except SteadyStateError as err:
+                if err.reason != "not converged" or blocks.size > opts.direct_max:
+                    raise
+            return null_vector(gen, weights, dataclasses.replace(opts, method=Method.SPLU),
+                               "the steady state")
+        precond = None
+        if opts.method is Method.KRYLOV and secular:
+            precond = SecularPreconditioner(self.hamiltonian, self._cops_csr, blocks).operator
+        return null_vector(gen, weights, opts, "the steady state", preconditioner=precond)
 
     def _solve_qutip(self) -> SteadyState:
         start = time.perf_counter()

@@ -93,11 +93,19 @@ class Krylov(enum.Enum):
 
 
 class Preconditioner(enum.Enum):
-    """The preconditioner of ``Method.KRYLOV``: incomplete LU, or the diagonal (Jacobi;
-    the only one for a matrix-free generator)."""
+    """The preconditioner of ``Method.KRYLOV``.
 
+    ``AUTO``: the engine's structured one where it has one (``SECULAR`` for a
+    Lindblad master equation), else ``ILU``. ``ILU``: incomplete LU of the
+    reverse-Cuthill–McKee-ordered matrix. ``JACOBI``: the diagonal (the only one for
+    a matrix-free generator). ``SECULAR``: the exact inverse of the secular (Pauli)
+    limit in the Hamiltonian's eigenbasis
+    (:class:`~qfridge.engines.blocks.SecularPreconditioner`)."""
+
+    AUTO = "auto"
     ILU = "ilu"
     JACOBI = "jacobi"
+    SECULAR = "secular"
 
 
 @dataclass(frozen=True)
@@ -159,7 +167,7 @@ class SolverOptions:
     restart: int = 60
     ilu_drop_tol: float = 1e-6
     ilu_fill_factor: float = 20.0
-    preconditioner: Preconditioner = Preconditioner.ILU
+    preconditioner: Preconditioner = Preconditioner.AUTO
     pivot_threshold: float | None = None
     residual_tol: float = 1e-9
     unique_rcond: float = 1e-14
@@ -263,14 +271,59 @@ class SteadyStateInfo:
 
 
 class SteadyStateError(ValueError):
-    """A steady state was refused: not unique, not converged, or too large.
+    """A steady state was refused: not unique, not converged, not a state, or too large.
 
-    ``info`` holds the numbers (a :class:`SteadyStateInfo` or a dict) when available.
+    ``info`` holds the numbers (a :class:`SteadyStateInfo` or a dict) when available;
+    ``reason`` is one of ``"not unique"``, ``"not converged"``, ``"not a state"``,
+    ``"memory"``.
     """
 
-    def __init__(self, message: str, info=None):
+    def __init__(self, message: str, info=None, reason: str = "not converged"):
         super().__init__(message)
         self.info = info
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class SteadyState:
+    """A steady state with the numbers that vouch for it (every engine returns this).
+
+    Attributes
+    ----------
+    rho : qutip.Qobj
+        The state (block-diagonal in the charge when one was used; CSR storage above
+        64 levels).
+    info : SteadyStateInfo
+        Route, residual, condition estimate, most negative eigenvalue, timing.
+    charges : ndarray of int or None
+        The charge of each basis state when the solve used charge blocks.
+    note : str
+        How the blocks were chosen (or why the full space was solved).
+    """
+
+    rho: object
+    info: SteadyStateInfo
+    charges: np.ndarray | None
+    note: str
+
+
+def check_density(blocks, info: SteadyStateInfo, opts: SolverOptions,
+                  what: str) -> SteadyStateInfo:
+    """``info`` with the most negative eigenvalue of the state given by its dense diagonal
+    ``blocks`` (one block for an unstructured state); refuses (``SteadyStateError``,
+    reason ``"not a state"``) a state that is not Hermitian and positive within
+    ``opts.positivity_tol``. Blocks above 4096 levels skip the eigenvalues."""
+    antiherm = max(float(np.max(np.abs(b - b.conj().T))) for b in blocks)
+    min_eig = min(float(np.linalg.eigvalsh(0.5 * (b + b.conj().T))[0]) for b in blocks) \
+        if max(b.shape[0] for b in blocks) <= 4096 else None
+    info = replace(info, min_eigenvalue=min_eig)
+    if antiherm > opts.positivity_tol or (min_eig is not None
+                                          and min_eig < -opts.positivity_tol):
+        raise SteadyStateError(
+            f"{what} is not a density matrix: most negative eigenvalue {min_eig}, "
+            f"max |rho - rho^dagger| = {antiherm:.3g} (tolerance {opts.positivity_tol:g}); "
+            f"{info.summary()}", info, reason="not a state")
+    return info
 
 
 def available_memory() -> float:
@@ -300,8 +353,9 @@ def memory_estimate(size: int, nnz: int, method: Method, options: SolverOptions 
         return nnz * entry * (1.0 + _LU_FILL_GUESS)
     if method is Method.KRYLOV:
         vectors = (options.restart + 4 if options.krylov is Krylov.GMRES else 10) * size
-        fill = options.ilu_fill_factor if options.preconditioner is Preconditioner.ILU else 0.0
-        return nnz * entry * (2.0 + fill) + vectors * itemsize
+        if options.preconditioner in (Preconditioner.ILU, Preconditioner.AUTO):
+            return nnz * entry * (2.0 + options.ilu_fill_factor) + vectors * itemsize
+        return nnz * entry * 2.0 + vectors * itemsize
     return nnz * entry * (1.0 + _LU_FILL_GUESS)
 
 
@@ -318,7 +372,8 @@ def check_memory(size: int, nnz: int, method: Method, options: SolverOptions,
             f"{what}: the {method.value} route for {size} unknowns ({nnz} stored entries) "
             f"needs about {need / 2**30:.3g} GiB but {limit / 2**30:.3g} GiB are available; "
             "use a conserved charge to split the problem, or a Krylov method with a smaller "
-            "ILU fill factor", {"memory_estimate": need, "memory_limit": limit})
+            "ILU fill factor", {"memory_estimate": need, "memory_limit": limit},
+            reason="memory")
     return need
 
 
@@ -363,7 +418,7 @@ def _residual(g, x: np.ndarray) -> float:
 
 def null_vector(generator, weights, options: SolverOptions | Method | None = None,
                 what: str = "steady state", *,
-                diagonal=None) -> tuple[np.ndarray, SteadyStateInfo]:
+                diagonal=None, preconditioner=None) -> tuple[np.ndarray, SteadyStateInfo]:
     r"""The unique :math:`x` with :math:`Gx = 0` and :math:`w\cdot x = 1`.
 
     Parameters
@@ -380,6 +435,12 @@ def null_vector(generator, weights, options: SolverOptions | Method | None = Non
     diagonal : array_like, shape (n,), optional
         The diagonal of a matrix-free ``generator`` (its Jacobi preconditioner);
         required with a LinearOperator, ignored otherwise.
+    preconditioner : callable, optional
+        ``preconditioner(pivot)`` returns a LinearOperator approximating the inverse of
+        :math:`G` with row ``pivot`` replaced by :math:`w` (an engine that knows its
+        structure builds it, e.g. the secular preconditioner of
+        :class:`~qfridge.engines.blocks.SecularPreconditioner`). Used by ``Method.KRYLOV``
+        on a sparse generator instead of the ILU.
 
     Returns
     -------
@@ -431,6 +492,12 @@ def null_vector(generator, weights, options: SolverOptions | Method | None = Non
         with blas_threads(1):
             if method is Method.SPLU:
                 x, rcond, iters = _solve_splu(generator, w, pivot, opts)
+            elif preconditioner is not None:
+                a = _replace_row_sparse(generator, w, pivot)
+                rhs = np.zeros(n, dtype=a.dtype)
+                rhs[pivot] = 1.0
+                x, iters = _krylov_iterate(a, rhs, preconditioner(pivot), opts, what)
+                rcond = None
             else:
                 x, rcond, iters = _solve_krylov(generator, w, pivot, opts, what)
     seconds = time.perf_counter() - start
@@ -440,7 +507,8 @@ def null_vector(generator, weights, options: SolverOptions | Method | None = Non
             f"{what} is not unique: the trace-normalised system is singular to working "
             f"precision (reciprocal condition number {rcond:.3g} < {opts.unique_rcond:g}); "
             "the generator has more than one stationary state (invariant subspaces or dark "
-            "states). Give an initial state and evolve, or break the symmetry", info)
+            "states). Give an initial state and evolve, or break the symmetry", info,
+            reason="not unique")
     if not np.all(np.isfinite(x)) or info.residual > opts.residual_tol:
         raise SteadyStateError(
             f"{what} is not converged: relative residual {info.residual:.3g} > "
@@ -617,5 +685,5 @@ def _krylov_iterate(a, b, precond, opts: SolverOptions, what: str):
             raise SteadyStateError(
                 f"{what} is not unique: two Krylov solves from different starts differ by "
                 f"{spread:.3g} (relative); the generator has more than one stationary state",
-                {"spread": spread})
+                {"spread": spread}, reason="not unique")
     return y, iters
