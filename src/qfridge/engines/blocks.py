@@ -27,6 +27,7 @@ hand: QuTiP builds Liouvillians on the full space only.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -98,13 +99,18 @@ class ChargeBlocks:
     def block_dimensions(self) -> list[int]:
         return [int(i.size) for i in self.indices]
 
-    def trace_weights(self) -> np.ndarray:
-        """:math:`w` with :math:`w\\cdot x = \\mathrm{Tr}\\rho`."""
+    @functools.cached_property
+    def _trace_weights(self) -> np.ndarray:
         w = np.zeros(self.size)
         for idx, off in zip(self.indices, self.offsets, strict=False):
             d = idx.size
             w[off + np.arange(d) * (d + 1)] = 1.0
+        w.flags.writeable = False
         return w
+
+    def trace_weights(self) -> np.ndarray:
+        """:math:`w` with :math:`w\\cdot x = \\mathrm{Tr}\\rho` (read-only, computed once)."""
+        return self._trace_weights
 
     def vector(self, rho, atol: float = 1e-12) -> np.ndarray:
         """The in-sector entries of ``rho``; refuses weight outside the sector."""
@@ -241,11 +247,12 @@ def dense_liouvillian(hamiltonian: np.ndarray, collapse_operators: Sequence[np.n
     h = np.asarray(hamiltonian)
     d = h.shape[0]
     eye = np.eye(d)
-    k = sum((c.conj().T @ c for c in collapse_operators), np.zeros((d, d), dtype=complex))
-    a = -1j * h - 0.5 * k  # L rho = A rho + rho A^dagger + sum_c c rho c^dagger
-    out = _kron(a, eye) + _kron(eye, a.conj())
+    a = -1j * h  # L rho = A rho + rho A^dagger + sum_c c rho c^dagger, A = -iH - K/2
     if len(collapse_operators):
         stack = np.asarray(collapse_operators)
+        a = a - 0.5 * np.einsum("kai,kaj->ij", stack.conj(), stack)
+    out = _kron(a, eye) + _kron(eye, a.conj())
+    if len(collapse_operators):
         out += np.einsum("kai,kbj->abij", stack, stack.conj()).reshape(d * d, d * d)
     return out
 

@@ -42,6 +42,7 @@ import scipy.sparse as sp
 
 from ..core import checks
 from ..core.baths import BosonicBath
+from ..core.threads import blas_threads
 from ..core.validity import check_premise
 from .blocks import (
     ChargeBlocks,
@@ -358,13 +359,20 @@ class MasterEquation:
         if len(blocks.indices) == 1 and method is Method.DENSE:
             gen = dense_liouvillian(*self._dense_parts)
             x, info = null_vector(gen, blocks.trace_weights(), opts, what="the steady state")
+            pieces = blocks.blocks(x)
+            info = check_density(pieces, info, opts, "the steady state")
         else:
+            plan = self._plan(opts, blocks.size)
             check_memory(blocks.size, sector_nnz(self.hamiltonian, self._cops_csr, blocks),
-                         method, opts, "building the Liouvillian")
-            gen = block_liouvillian(self.hamiltonian, self._cops_csr, blocks)
-            x, info = self._solve_sparse(gen, blocks, opts)
-        pieces = blocks.blocks(x)
-        info = check_density(pieces, info, opts, "the steady state")
+                         plan.method, plan, "building the Liouvillian")
+            # many small dense kernels (block eigh, the preconditioner's products): one
+            # BLAS thread (core.threads: 2 threads made them several times slower)
+            with blas_threads(1):
+                gen = block_liouvillian(self.hamiltonian, self._cops_csr, blocks)
+                x, info = self._solve_sparse(gen, blocks, plan, fallback=opts.method
+                                             is Method.AUTO)
+                pieces = blocks.blocks(x)
+                info = check_density(pieces, info, opts, "the steady state")
         if len(pieces) == 1:
             data = 0.5 * (pieces[0] + pieces[0].conj().T)
         else:
@@ -374,29 +382,35 @@ class MasterEquation:
         return SteadyState(rho, info, None if len(blocks.indices) == 1 else blocks.charges,
                            note)
 
-    def _solve_sparse(self, gen, blocks: ChargeBlocks, opts: SolverOptions):
-        """Sparse sector solve. ``AUTO`` runs GMRES with the secular preconditioner (a
-        sparse LU of a Liouvillian fills badly: 237 s for the 12 870 unknowns of an
-        8-site chain, against 0.3 s for this route) and falls back to the sparse LU when
-        the iteration does not converge and the LU fits in memory."""
+    @staticmethod
+    def _plan(opts: SolverOptions, size: int) -> SolverOptions:
+        """The route of a sparse sector solve (the secular preconditioner unless another is
+        asked for). ``AUTO`` above 256 unknowns: GMRES — a sparse LU of a Liouvillian
+        fills badly (237 s for the 12 870 unknowns of an 8-site chain, against 0.3 s for
+        this route)."""
+        method = opts.method
+        if method is Method.AUTO:
+            method = opts.choose(size) if size <= 256 else Method.KRYLOV
+        precond = Preconditioner.SECULAR if opts.preconditioner is Preconditioner.AUTO \
+            else opts.preconditioner
+        return dataclasses.replace(opts, method=method, preconditioner=precond)
+
+    def _solve_sparse(self, gen, blocks: ChargeBlocks, plan: SolverOptions, fallback: bool):
+        """Solve on the sector by ``plan``; with ``fallback``, a Krylov iteration that does
+        not converge (strong coupling, where the secular picture is poor) is retried by
+        the sparse LU when that fits (``direct_max``)."""
         weights = blocks.trace_weights()
-        secular = opts.preconditioner in (Preconditioner.SECULAR, Preconditioner.AUTO)
-        if opts.method is Method.AUTO and blocks.size > 256:
-            krylov = dataclasses.replace(opts, method=Method.KRYLOV)
-            precond = SecularPreconditioner(self.hamiltonian, self._cops_csr, blocks).operator \
-                if secular else None
-            try:
-                return null_vector(gen, weights, krylov, "the steady state",
-                                   preconditioner=precond)
-            except SteadyStateError as err:
-                if err.reason != "not converged" or blocks.size > opts.direct_max:
-                    raise
-            return null_vector(gen, weights, dataclasses.replace(opts, method=Method.SPLU),
-                               "the steady state")
         precond = None
-        if opts.method is Method.KRYLOV and secular:
+        if plan.method is Method.KRYLOV and plan.preconditioner is Preconditioner.SECULAR:
             precond = SecularPreconditioner(self.hamiltonian, self._cops_csr, blocks).operator
-        return null_vector(gen, weights, opts, "the steady state", preconditioner=precond)
+        try:
+            return null_vector(gen, weights, plan, "the steady state", preconditioner=precond)
+        except SteadyStateError as err:
+            if not fallback or plan.method is not Method.KRYLOV \
+                    or err.reason != "not converged" or blocks.size > plan.direct_max:
+                raise
+        return null_vector(gen, weights, dataclasses.replace(plan, method=Method.SPLU),
+                           "the steady state")
 
     def _solve_qutip(self) -> SteadyState:
         start = time.perf_counter()
