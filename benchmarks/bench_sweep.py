@@ -18,11 +18,11 @@ function (a plain loop over a subset) and each executor's overhead per point
 (core-seconds spent beyond the bare function). The last line is JSON; its
 ``ratio`` is serial time / processes time.
 
-The steady state is solved from the dense Liouvillian (trace row replaced by
-the normalisation), not with ``MasterEquation.steady_state``: QuTiP 5.3's
-``steadystate`` re-enters ``CoreOptions`` on every call (dispatcher rebuild,
-~30 ms), which would make the serial 40 000-point baseline take ~20 minutes.
-That per-call cost is measured on a few points and printed too.
+The steady state is ``MasterEquation.steady_state`` (qfridge's solver layer:
+dense LU of the Liouvillian built with NumPy). QuTiP 5.3's ``steadystate``
+re-enters ``CoreOptions`` on every call (dispatcher rebuild, ~30 ms), which
+would make the serial 40 000-point baseline take ~20 minutes; that per-call
+cost is measured on a few points and printed too.
 
     python benchmarks/bench_sweep.py            # 200 x 200, about 2 minutes on 2 cores
     python benchmarks/bench_sweep.py --size 60 --repeat 3   # quicker; fastest of 3 rounds
@@ -42,6 +42,7 @@ import qutip
 from qfridge.core.baths import BosonicBath
 from qfridge.core.threads import blas_thread_counts, owned_cores
 from qfridge.engines.lindblad import MasterEquation, Transition
+from qfridge.engines.steady import Method
 from qfridge.sweeps import Axis, sweep
 
 
@@ -57,13 +58,7 @@ def _machine(t_hot, t_cold, omega=1.0, gamma_h=0.01, gamma_c=0.02):
 def qubit_fridge_point(t_hot, t_cold):
     """Steady-state heat currents of a qubit between two baths (one sweep point)."""
     me = _machine(t_hot, t_cold)
-    liouvillian = me.liouvillian().full()
-    n = me.dimension
-    a = liouvillian.copy()
-    a[0, :] = np.eye(n).reshape(-1)  # replace one equation by Tr(rho) = 1
-    b = np.zeros(n * n, dtype=complex)
-    b[0] = 1.0
-    rho = qutip.Qobj(np.linalg.solve(a, b).reshape(n, n).T, dims=me.hamiltonian.dims)
+    rho = me.steady_state()
     return {"J_hot": me.heat_current(rho, "hot"), "J_cold": me.heat_current(rho, "cold")}
 
 
@@ -73,8 +68,9 @@ def noop_point(t_hot, t_cold):
 
 
 def qutip_point(t_hot, t_cold):
+    """The same point with ``qutip.steadystate`` (the route before the solver layer)."""
     me = _machine(t_hot, t_cold)
-    rho = me.steady_state()
+    rho = me.steady_state(Method.QUTIP)
     return me.heat_current(rho, "hot")
 
 

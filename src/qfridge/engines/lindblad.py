@@ -97,14 +97,25 @@ def check_hamiltonian(hamiltonian) -> qutip.Qobj:
     """
     if not isinstance(hamiltonian, qutip.Qobj) or not hamiltonian.isoper:
         raise ValueError(f"hamiltonian must be a square operator Qobj, got {hamiltonian!r}")
-    h = csr(hamiltonian)
-    checks.finite("hamiltonian", h.data)
-    scale = float(np.max(np.abs(h.data))) if h.nnz else 0.0
+    h = _matrix(hamiltonian)
+    entries = h.data if sp.issparse(h) else h
+    checks.finite("hamiltonian", entries)
+    scale = float(np.max(np.abs(entries))) if entries.size else 0.0
     diff = h - h.conj().T
-    asym = float(np.max(np.abs(diff.data))) if diff.nnz else 0.0
+    diff = diff.data if sp.issparse(diff) else diff
+    asym = float(np.max(np.abs(diff))) if diff.size else 0.0
     if asym > 1e-12 * max(1.0, scale):
         raise ValueError(f"hamiltonian must be Hermitian; max |H - H^dagger| = {asym:.3g}")
     return hamiltonian
+
+
+def _matrix(op: qutip.Qobj):
+    """A Qobj's matrix as it is stored: CSR stays scipy sparse (never densified),
+    dense data and small operators (≤ 64 levels, where sparse arithmetic costs more
+    than it saves) come as NumPy arrays."""
+    if isinstance(op.data, qutip.data.CSR) and op.shape[0] > 64:
+        return csr(op)
+    return op.full()
 
 
 def _check_operator(name: str, op, hamiltonian: qutip.Qobj) -> qutip.Qobj:
@@ -113,7 +124,8 @@ def _check_operator(name: str, op, hamiltonian: qutip.Qobj) -> qutip.Qobj:
     if op.dims != hamiltonian.dims:
         raise ValueError(f"{name} has dimensions {op.dims} but the hamiltonian has "
                          f"{hamiltonian.dims}")
-    checks.finite(name, csr(op).data)
+    m = _matrix(op)
+    checks.finite(name, m.data if sp.issparse(m) else m)
     return op
 
 
@@ -450,17 +462,19 @@ class MasterEquation:
     def _heat_operators(self) -> dict:
         r""":math:`X_b = \sum_k \gamma_k (L_k^\dagger H L_k - \tfrac12\{H, L_k^\dagger L_k\})`,
         so that :math:`J_b = \mathrm{Tr}[X_b\rho]` (built once; dense up to 64 levels)."""
-        h = csr(self.hamiltonian)
+        h = _matrix(self.hamiltonian)
         out = {}
         for name in self.bath_names:
-            x = sp.csr_matrix(h.shape, dtype=complex)
+            x = 0.0
             for t in self.jumps[name]:
                 if t.rate == 0:
                     continue
-                op = csr(t.operator)
+                op = _matrix(t.operator)
                 ld_l = op.conj().T @ op
                 x = x + t.rate * (op.conj().T @ h @ op - 0.5 * (h @ ld_l + ld_l @ h))
-            out[name] = x.toarray() if self.dimension <= 64 else x.tocsr()
+            if np.isscalar(x):
+                x = np.zeros(h.shape) if isinstance(h, np.ndarray) else sp.csr_matrix(h.shape)
+            out[name] = x.tocsr() if sp.issparse(x) else np.asarray(x)
         return out
 
     def heat_current(self, rho: qutip.Qobj, bath: str) -> float:
@@ -470,9 +484,10 @@ class MasterEquation:
         """
         rho = _as_density(rho, self.hamiltonian)
         x = self._heat_operators[self._bath(bath)]
-        if isinstance(rho.data, qutip.data.Dense):
-            return float(np.real(np.sum(x * rho.full().T)))
-        return float(np.real(x.multiply(csr(rho).T).sum()))
+        r = rho.full() if isinstance(rho.data, qutip.data.Dense) else csr(rho)
+        if isinstance(x, np.ndarray):
+            return float(np.real(np.sum(x * (r.T.toarray() if sp.issparse(r) else r.T))))
+        return float(np.real(x.multiply(r.T).sum()))
 
     def heat_currents(self, rho: qutip.Qobj) -> dict[str, float]:
         """Heat current of every bath (positive = energy leaves that bath)."""
