@@ -14,6 +14,7 @@ MODEL_MODULES = (
     "qfridge.models.dicke_valve",
     "qfridge.models.absorption_fridge",
     "qfridge.models.kerr_resonators",
+    "qfridge.models.spin_chain",
 )
 
 
