@@ -28,6 +28,7 @@ hand: QuTiP builds Liouvillians on the full space only.
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -380,7 +381,9 @@ class SecularPreconditioner:
         diag_pos = np.flatnonzero(w)
         a = self.pauli.copy()
         a[0, :] = 1.0
-        lu = sla.lu_factor(a, check_finite=False, overwrite_a=True)
+        with warnings.catch_warnings():  # a singular Pauli limit is reported below
+            warnings.simplefilter("ignore", sla.LinAlgWarning)
+            lu = sla.lu_factor(a, check_finite=False, overwrite_a=True)
         pivots = np.abs(np.diag(lu[0]))
         if pivots.min() <= 1e-14 * pivots.max():
             raise SteadyStateError(

@@ -109,6 +109,12 @@ def check_hamiltonian(hamiltonian) -> qutip.Qobj:
     return hamiltonian
 
 
+@functools.lru_cache(maxsize=64)
+def _full_space(dimension: int) -> ChargeBlocks:
+    """The one-block "sector" of the full space (shared: its trace weights are cached)."""
+    return ChargeBlocks.from_charges(np.zeros(dimension, dtype=np.int64))
+
+
 def _matrix(op: qutip.Qobj):
     """A Qobj's matrix as it is stored: CSR stays scipy sparse (never densified),
     dense data and small operators (≤ 64 levels, where sparse arithmetic costs more
@@ -304,11 +310,18 @@ class MasterEquation:
 
     @functools.cached_property
     def _full_blocks(self) -> ChargeBlocks:
-        return ChargeBlocks.from_charges(np.zeros(self.dimension, dtype=np.int64))
+        return _full_space(self.dimension)
 
     @functools.cached_property
-    def _dense_parts(self) -> tuple[np.ndarray, list[np.ndarray]]:
-        return csr(self.hamiltonian).toarray(), [c.toarray() for c in self._cops_csr]
+    def _dense_ops(self) -> np.ndarray:
+        """The jump operators of :attr:`_terms` as one dense stack (small systems)."""
+        d = self.dimension
+        return np.array([t.operator.full() for _, t in self._terms]).reshape(-1, d, d)
+
+    @functools.cached_property
+    def _dense_parts(self) -> tuple[np.ndarray, np.ndarray]:
+        rates = np.array([t.rate for _, t in self._terms])
+        return self.hamiltonian.full(), np.sqrt(rates)[:, None, None] * self._dense_ops
 
     def sector(self, charge="auto") -> tuple[ChargeBlocks, str]:
         """The charge blocks a solve uses, and a sentence saying how they were chosen.
@@ -390,7 +403,9 @@ class MasterEquation:
         else:
             mat = blocks.matrix(0.5 * (x + np.concatenate([b.conj().T.ravel() for b in pieces])))
             data = mat.toarray() if self.dimension <= 64 else mat
-        rho = qutip.Qobj(data, dims=self.hamiltonian.dims, isherm=True, copy=False)
+        # QuTiP parses list dims on every Qobj (~30 us); its Dimensions object is reused
+        dims = getattr(self.hamiltonian, "_dims", self.hamiltonian.dims)
+        rho = qutip.Qobj(data, dims=dims, isherm=True, copy=False)
         return SteadyState(rho, info, None if len(blocks.indices) == 1 else blocks.charges,
                            note)
 
@@ -462,19 +477,28 @@ class MasterEquation:
     def _heat_operators(self) -> dict:
         r""":math:`X_b = \sum_k \gamma_k (L_k^\dagger H L_k - \tfrac12\{H, L_k^\dagger L_k\})`,
         so that :math:`J_b = \mathrm{Tr}[X_b\rho]` (built once; dense up to 64 levels)."""
-        h = _matrix(self.hamiltonian)
+        if self.dimension <= 64:  # one stacked product per bath
+            h = self.hamiltonian.full()
+            names = np.array([n for n, _ in self._terms])
+            rates = np.array([t.rate for _, t in self._terms])
+            out = {}
+            for name in self.bath_names:
+                ops, r = self._dense_ops[names == name], rates[names == name]
+                ld_l = np.einsum("k,kai,kaj->ij", r, ops.conj(), ops)
+                ld_h_l = np.einsum("k,kai,ab,kbj->ij", r, ops.conj(), h, ops)
+                out[name] = ld_h_l - 0.5 * (h @ ld_l + ld_l @ h)
+            return out
+        h = csr(self.hamiltonian)
         out = {}
         for name in self.bath_names:
-            x = 0.0
+            x = sp.csr_matrix(h.shape, dtype=complex)
             for t in self.jumps[name]:
                 if t.rate == 0:
                     continue
-                op = _matrix(t.operator)
+                op = csr(t.operator)
                 ld_l = op.conj().T @ op
                 x = x + t.rate * (op.conj().T @ h @ op - 0.5 * (h @ ld_l + ld_l @ h))
-            if np.isscalar(x):
-                x = np.zeros(h.shape) if isinstance(h, np.ndarray) else sp.csr_matrix(h.shape)
-            out[name] = x.tocsr() if sp.issparse(x) else np.asarray(x)
+            out[name] = x.tocsr()
         return out
 
     def heat_current(self, rho: qutip.Qobj, bath: str) -> float:

@@ -377,27 +377,24 @@ def check_memory(size: int, nnz: int, method: Method, options: SolverOptions,
     return need
 
 
-def _pow2(x: np.ndarray) -> np.ndarray:
-    """Nearest powers of two of ``x`` (> 0): scaling by them is exact in floating point."""
-    return np.exp2(np.round(np.log2(x)))
-
-
 def _equilibration(g) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column power-of-two scales making every row and column max ~ 1."""
+    """Row and column power-of-two scales making every row and column max lie in [1/2, 1)
+    (exact in floating point; zero rows and columns are left alone)."""
     absg = abs(g)
     if sp.issparse(absg):
         col = np.asarray(absg.max(axis=0).todense()).ravel()
+        c = _inverse_pow2(col)
+        row = np.asarray((absg @ sp.diags(c)).max(axis=1).todense()).ravel()
     else:
         col = absg.max(axis=0)
-    col = np.where(col > 0, col, 1.0)
-    c = 1.0 / _pow2(col)
-    scaled = absg @ sp.diags(c) if sp.issparse(absg) else absg * c
-    if sp.issparse(scaled):
-        row = np.asarray(scaled.max(axis=1).todense()).ravel()
-    else:
-        row = scaled.max(axis=1)
-    row = np.where(row > 0, row, 1.0)
-    return 1.0 / _pow2(row), c
+        c = _inverse_pow2(col)
+        row = (absg * c).max(axis=1)
+    return _inverse_pow2(row), c
+
+
+def _inverse_pow2(x: np.ndarray) -> np.ndarray:
+    """:math:`2^{-e}` with :math:`x = m 2^e`, :math:`1/2 \\le m < 1` (1 where x = 0)."""
+    return np.ldexp(1.0, -np.frexp(x)[1])
 
 
 def _residual(g, x: np.ndarray) -> float:
