@@ -176,18 +176,12 @@ class SolverOptions:
     memory_limit: float | None = None
 
     def __post_init__(self):
-        if not isinstance(self.method, Method):
-            raise ValueError(f"method must be a qfridge Method (one of "
-                             f"{[m.name for m in Method]}), got {self.method!r}")
-        if not isinstance(self.ordering, Ordering):
-            raise ValueError(f"ordering must be an Ordering (one of "
-                             f"{[o.name for o in Ordering]}), got {self.ordering!r}")
-        if not isinstance(self.krylov, Krylov):
-            raise ValueError(f"krylov must be a Krylov (one of {[k.name for k in Krylov]}), "
-                             f"got {self.krylov!r}")
-        if not isinstance(self.preconditioner, Preconditioner):
-            raise ValueError(f"preconditioner must be a Preconditioner (one of "
-                             f"{[p.name for p in Preconditioner]}), got {self.preconditioner!r}")
+        for name, kind in (("method", Method), ("ordering", Ordering), ("krylov", Krylov),
+                           ("preconditioner", Preconditioner)):
+            value = getattr(self, name)
+            if not isinstance(value, kind):
+                raise ValueError(f"{name} must be a qfridge {kind.__name__} (one of "
+                                 f"{[m.name for m in kind]}), got {value!r}")
         if self.pivot_threshold is not None and not 0.0 <= self.pivot_threshold <= 1.0:
             raise ValueError(f"pivot_threshold must be None or in [0, 1], got "
                              f"{self.pivot_threshold!r}")
