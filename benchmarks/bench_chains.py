@@ -28,6 +28,7 @@ import qutip
 
 from qfridge.core.baths import BosonicBath
 from qfridge.engines.lindblad import MasterEquation
+from qfridge.engines.steady import SolverOptions, SteadyStateError
 from qfridge.models.spin_chain import SiteBath, SpinChain
 
 
@@ -38,12 +39,18 @@ def chain_equation(n_sites: int) -> MasterEquation:
                                   SiteBath(n_sites - 1, BosonicBath(0.5, 0.1, name="cold"))])
 
 
-def run_point(kind: str, n_sites: int) -> dict:
-    """One chain solve in this process; returns the timing and how it ran."""
+def run_point(kind: str, n_sites: int, time_limit: float) -> dict:
+    """One chain solve in this process; returns the timing and how it ran. Ours is given
+    ``time_limit``: a route estimated to take longer is refused, with its estimate."""
     me = chain_equation(n_sites)
     start = time.perf_counter()
     if kind == "ours":
-        ss = me.solve()
+        try:
+            ss = me.solve(SolverOptions(time_limit=time_limit))
+        except SteadyStateError as err:
+            if err.reason != "time":
+                raise
+            return {"seconds": None, "error": f"refused: {err}"}
         seconds = time.perf_counter() - start
         return {"seconds": seconds, "route": ss.info.method.value, "size": ss.info.size,
                 "nnz": ss.info.nnz, "iterations": ss.info.iterations,
@@ -56,7 +63,7 @@ def run_point(kind: str, n_sites: int) -> dict:
 
 def timed_point(kind: str, n_sites: int, timeout: float) -> dict:
     """``run_point`` in a child process, killed after ``timeout`` seconds."""
-    cmd = [sys.executable, __file__, "--point", kind, str(n_sites)]
+    cmd = [sys.executable, __file__, "--point", kind, str(n_sites), str(timeout)]
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -100,10 +107,11 @@ def main(argv=None) -> None:
     parser.add_argument("--timeout", type=float, default=300.0,
                         help="seconds allowed per chain point (default 300)")
     parser.add_argument("--points", type=int, default=200, help="small-path points")
-    parser.add_argument("--point", nargs=2, metavar=("KIND", "L"), help=argparse.SUPPRESS)
+    parser.add_argument("--point", nargs=3, metavar=("KIND", "L", "LIMIT"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.point:
-        print(json.dumps(run_point(args.point[0], int(args.point[1]))))
+        print(json.dumps(run_point(args.point[0], int(args.point[1]), float(args.point[2]))))
         return
 
     ours = {n: timed_point("ours", n, args.timeout) for n in (6, 8, 10, 12)}

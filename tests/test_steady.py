@@ -208,3 +208,13 @@ def test_block_evolution_with_cooling_switched_off_equals_mesolve():
     assert abs(probe.heat_currents["lead"][2] - dh) < 1e-7 * abs(dh)
     assert np.all(traj.heat_currents["lead"][~on] == 0.0)
     assert np.ptp(traj.expect[~on, -1]) < 1e-10
+
+
+def test_time_limit_refuses_with_the_estimate_before_building():
+    h, site = _xxz(6)
+    me = MasterEquation(h, {"hot": [JumpTerm(0.1, site(qutip.sigmam(), 0), 1.0)],
+                            "cold": [JumpTerm(0.1, site(qutip.sigmap(), 5), 1.0)]})
+    with pytest.raises(SteadyStateError, match="estimated at .* s > time_limit") as err:
+        me.solve(SolverOptions(time_limit=1e-9))
+    assert err.value.reason == "time" and err.value.info["estimated_seconds"] > 1e-9
+    assert me.solve(SolverOptions(time_limit=60.0)).info.method is Method.KRYLOV

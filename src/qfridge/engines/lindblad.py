@@ -390,6 +390,15 @@ class MasterEquation:
             plan = self._plan(opts, blocks.size)
             check_memory(blocks.size, sector_nnz(self.hamiltonian, self._cops_csr, blocks),
                          plan.method, plan, "building the Liouvillian")
+            secular = plan.method is Method.KRYLOV \
+                and plan.preconditioner is Preconditioner.SECULAR
+            estimate = SecularPreconditioner.estimated_seconds(blocks) if secular else 0.0
+            if plan.time_limit is not None and estimate > plan.time_limit:
+                raise SteadyStateError(
+                    f"the steady state: the secular-preconditioned Krylov route on "
+                    f"{blocks.size} unknowns (largest block {max(blocks.block_dimensions)} "
+                    f"levels) is estimated at {estimate:.3g} s > time_limit "
+                    f"{plan.time_limit:g} s", {"estimated_seconds": estimate}, reason="time")
             # many small dense kernels (block eigh, the preconditioner's products): one
             # BLAS thread (core.threads: 2 threads made them several times slower)
             with blas_threads(1):

@@ -154,6 +154,11 @@ class SolverOptions:
         Run the uniqueness check (a second solve for Krylov).
     memory_limit : float or None
         Bytes a solve may use; default: 80 % of the memory the machine has available.
+    time_limit : float or None
+        Seconds a solve may be estimated to take; a route with a cost estimate above it
+        is refused before it starts (reason ``"time"``). Only routes with a cheap,
+        honest estimate use it (the secular preconditioner: its dense block products
+        dominate). ``None``: no limit.
     """
 
     method: Method = Method.AUTO
@@ -174,6 +179,7 @@ class SolverOptions:
     positivity_tol: float = 1e-8
     check_unique: bool = True
     memory_limit: float | None = None
+    time_limit: float | None = None
 
     def __post_init__(self):
         for name, kind in (("method", Method), ("ordering", Ordering), ("krylov", Krylov),
@@ -189,6 +195,10 @@ class SolverOptions:
             value = getattr(self, name)
             if not (np.isfinite(value) and value >= 0):
                 raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+        if self.time_limit is not None and not (np.isfinite(self.time_limit)
+                                                 and self.time_limit > 0):
+            raise ValueError(f"time_limit must be None or a positive number of seconds, got "
+                             f"{self.time_limit!r}")
         for name in ("dense_max", "direct_max", "maxiter", "restart"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
@@ -269,7 +279,7 @@ class SteadyStateError(ValueError):
 
     ``info`` holds the numbers (a :class:`SteadyStateInfo` or a dict) when available;
     ``reason`` is one of ``"not unique"``, ``"not converged"``, ``"not a state"``,
-    ``"memory"``.
+    ``"memory"``, ``"time"``.
     """
 
     def __init__(self, message: str, info=None, reason: str = "not converged"):
