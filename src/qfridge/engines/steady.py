@@ -6,7 +6,7 @@ Every stationary state in qfridge is a normalised null vector of a generator
 .. math:: G x = 0, \qquad w \cdot x = 1,
 
 with :math:`w` the trace weights (:math:`w^\top G = 0` for a trace-preserving
-generator). :func:`null_vector` solves it by one of three routes, chosen by
+generator). :func:`null_vector` solves it by one of these routes, chosen by
 size and overridable through :class:`SolverOptions`:
 
 * ``Method.DENSE`` (size ≤ ``dense_max``): LAPACK LU of the equilibrated,
@@ -19,8 +19,11 @@ size and overridable through :class:`SolverOptions`:
   estimate of the factor (:func:`scipy.sparse.linalg.onenormest`).
 * ``Method.KRYLOV`` (larger): GMRES (or BiCGSTAB) preconditioned by an
   incomplete LU of the reverse-Cuthill–McKee-ordered matrix (the trace row is
-  ordered last, so it causes no fill), or by the diagonal
-  (``Preconditioner.JACOBI``). The generator may also be a
+  ordered last, so it causes no fill), by the diagonal
+  (``Preconditioner.JACOBI``), or by an engine's own approximate inverse
+  (``preconditioner=``; Lindblad sectors use the secular one of
+  :class:`~qfridge.engines.blocks.SecularPreconditioner`, which is what makes
+  spin chains solvable — ILU did not converge on them). The generator may also be a
   :class:`scipy.sparse.linalg.LinearOperator` (matrix-free, e.g. the action of a
   Kraus map): then the Krylov route runs with the Jacobi preconditioner on the
   diagonal the caller passes.
@@ -40,7 +43,10 @@ dimension (several steady states: invariant subspaces, dark states): the
 solve is refused with the numbers (:class:`SteadyStateError`). Krylov solves
 check uniqueness by a second solve from a random start. Before a large matrix
 is built or factorised, :func:`memory_estimate` is compared with the memory
-the machine has; a problem that will not fit is refused with that estimate.
+the machine has; a problem that will not fit is refused with that estimate
+(and, with ``time_limit``, a route with a time estimate that exceeds it).
+Positivity and Hermiticity of the state are checked by :func:`check_density`;
+every engine returns a :class:`SteadyState`.
 
 Written by hand because neither QuTiP nor SciPy offers a null-vector solve
 with these checks and without per-call overhead; the factorizations and
