@@ -56,3 +56,37 @@ def test_bad_rate_input():
         steady_state(np.zeros((1, 3, 3)))
     with pytest.raises(ValueError, match="3 levels but there are 2 energies"):
         RateEquation(np.array([0.0, 1.0]), {"b": np.ones((3, 3))})
+
+
+def test_reducible_rate_matrices_are_refused_not_answered():
+    """Two closed classes: no unique steady state. Every one of 2000 random two-block
+    matrices is refused (before, 1182 of them came back with an arbitrary answer)."""
+    from qfridge.engines.steady import SteadyStateError
+
+    rng = np.random.default_rng(11)
+    for _ in range(2000):
+        d1, d2 = rng.integers(1, 4, size=2)
+        w = np.zeros((d1 + d2, d1 + d2))
+        w[:d1, :d1] = rng.uniform(0.1, 1.0, (d1, d1))
+        w[d1:, d1:] = rng.uniform(0.1, 1.0, (d2, d2))
+        with pytest.raises(SteadyStateError, match="no unique steady state"):
+            steady_state(w)
+    # in a stack, the bad problem is named: the second has state 2 isolated (1 -> 0 only)
+    stack = np.stack([np.ones((3, 3)), [[0, 1, 0], [0, 0, 0], [0, 0, 0]]])
+    with pytest.raises(SteadyStateError, match="1 rate problem.*problem 1"):
+        steady_state(stack)
+
+
+def test_stiff_irreducible_ladder_keeps_relative_precision():
+    """Rates 1e-3 and 1e-12 on a thermal ladder: detailed balance fixes the populations
+    whatever the rates; the 1e-14 population comes out to relative 1e-12."""
+    temp, omegas, strengths = 0.07, (1.0, 1.2), (1e-3, 1e-12)
+    w = np.zeros((3, 3))
+    for k, (om, kk) in enumerate(zip(omegas, strengths, strict=True)):
+        n = 1.0 / np.expm1(om / temp)
+        w[k, k + 1], w[k + 1, k] = kk * (1 + n), kk * n
+    p = steady_state(w)
+    exact = np.exp(-np.array([0.0, omegas[0], sum(omegas)]) / temp)
+    exact /= exact.sum()
+    assert exact[2] < 1e-12
+    assert np.max(np.abs(p / exact - 1)) < 1e-12

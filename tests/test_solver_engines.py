@@ -5,6 +5,8 @@ two fixed points are refused with the numbers; the matrix-free Krylov route equa
 direct one.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 import qutip
@@ -149,3 +151,18 @@ def test_fridge_lindblad_route_equals_qutip_steadystate(form):
     ref_currents = me.heat_currents(ref)
     for name, value in out["currents"].items():
         assert value == pytest.approx(ref_currents[name], rel=1e-8, abs=1e-18)
+
+
+def test_fridges_without_a_connecting_bath_are_refused():
+    """Issue 14's cases: with gamma_L = gamma_R = 0 (or gamma_C = 0 for the resonators)
+    the Pauli equation splits into closed classes; the answer used to be arbitrary."""
+    from qfridge.models.absorption_fridge import AbsorptionFridge
+    from qfridge.models.kerr_resonators import KerrResonatorFridge
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # premise warnings are not what is tested here
+        with pytest.raises(SteadyStateError, match="no unique steady state"):
+            AbsorptionFridge(eps1=2, eps2=2.1, delta_z=0.2, dT=0.2, cutoff=10, gamma_L=0,
+                             gamma_R=0).J_C("global")
+        with pytest.raises(SteadyStateError, match="no unique steady state"):
+            KerrResonatorFridge(gamma_C=0).J_C()

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import checks
+from .steady import SteadyStateError, _inverse_pow2
 
 #: Upper bound on the float64 elements one chunk of the batched solve may hold.
 _CHUNK_ELEMENTS = 2**24
@@ -58,6 +59,12 @@ def _diag_outflow(w: np.ndarray) -> np.ndarray:
     return out
 
 
+#: Reciprocal condition numbers (of the equilibrated, normalisation-replaced system)
+#: below this mean a reducible rate matrix: several steady states (same threshold as
+#: :class:`qfridge.engines.steady.SolverOptions`).
+UNIQUE_RCOND = 1e-14
+
+
 def steady_state(rates) -> np.ndarray:
     """Steady-state populations of a stack of rate problems.
 
@@ -69,31 +76,46 @@ def steady_state(rates) -> np.ndarray:
     Returns
     -------
     ndarray, shape (..., d)
-        Populations summing to 1. Raises if a problem has no unique steady state
-        (a reducible rate matrix), naming how many.
+        Populations summing to 1.
+
+    Raises
+    ------
+    SteadyStateError
+        When a problem has no unique steady state (a reducible rate matrix: two or
+        more closed classes), naming how many and the first one, with its reciprocal
+        condition number. Each problem's rows and columns are scaled by powers of two
+        first, so stiff but irreducible problems (rates spanning many decades) pass
+        and keep their small populations to relative precision.
     """
     w = _check_rates(rates)
     batch_shape, d = w.shape[:-2], w.shape[-1]
     flat = w.reshape(-1, d, d)
     out = np.empty((flat.shape[0], d))
     step = max(1, _CHUNK_ELEMENTS // (d * d))
-    rhs = np.zeros(d)
-    rhs[0] = 1.0
     for start in range(0, flat.shape[0], step):
-        block = flat[start:start + step]
-        m = generator(block)
-        # Scale each problem so its largest rate is 1 before the normalisation row
-        # replaces the first equation: keeps the system well conditioned.
-        scale = np.max(np.abs(m), axis=(-2, -1), keepdims=True)
-        m = m / np.where(scale > 0, scale, 1.0)
-        m[:, 0, :] = 1.0
-        try:
-            b = np.broadcast_to(rhs[:, None], (block.shape[0], d, 1))
-            out[start:start + step] = np.linalg.solve(m, b)[..., 0]
-        except np.linalg.LinAlgError as err:
-            bad = int(np.sum(np.abs(np.linalg.det(m)) < 1e-300))
-            raise ValueError(f"{bad} rate problem(s) in this chunk have no unique steady state "
-                             "(the rate matrix is reducible)") from err
+        m = generator(flat[start:start + step])
+        m[:, 0, :] = 1.0  # replace the first equation by the normalisation
+        c = _inverse_pow2(np.abs(m).max(axis=-2))  # column scales
+        m *= c[:, None, :]
+        r = _inverse_pow2(np.abs(m).max(axis=-1))  # row scales
+        m *= r[:, :, None]
+        try:  # batched inverse: x and the 1-norm condition number from one LAPACK call
+            inv = np.linalg.inv(m)
+            rcond = 1.0 / (np.abs(m).sum(axis=-2).max(axis=-1)
+                           * np.abs(inv).sum(axis=-2).max(axis=-1))
+        except np.linalg.LinAlgError:  # an exactly singular problem: find which ones
+            sv = np.linalg.svd(m, compute_uv=False)
+            rcond, inv = sv[:, -1] / sv[:, 0], None
+        bad = np.flatnonzero(~(rcond >= UNIQUE_RCOND))
+        if bad.size:
+            first = start + int(bad[0])
+            raise SteadyStateError(
+                f"{bad.size} rate problem(s) have no unique steady state (the rate matrix is "
+                f"reducible: several closed classes); the first is problem {first} (flat "
+                f"index) with reciprocal condition number {rcond[bad[0]]:.3g} < "
+                f"{UNIQUE_RCOND:g}", {"count": int(bad.size), "first": first},
+                reason="not unique")
+        out[start:start + step] = c * inv[:, :, 0] * r[:, :1]  # A^-1 (r_0 e_0)
     out = np.clip(out, 0.0, None) if np.all(out > -1e-10) else out
     out /= out.sum(axis=-1, keepdims=True)
     return out.reshape(*batch_shape, d)
