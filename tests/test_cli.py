@@ -1,6 +1,4 @@
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -25,13 +23,22 @@ def test_resolve_seeds_expands_all_and_pads():
     assert resolve_seeds(["4", "004", "0"]) == ["004", "000"]
 
 
-def test_uncovered_seed_is_listed_not_faked(tmp_path):
-    # Seed 002 has no reproduction yet: reported, exit 0, nothing written for it.
-    out = subprocess.run([sys.executable, "-m", "qfridge.cli", "reproduce", "002", "--out",
-                          str(tmp_path)], capture_output=True, text=True, check=True).stdout
-    assert "not yet covered" in out
+def test_uncovered_seed_is_listed_not_faked(tmp_path, monkeypatch, capsys):
+    # A seed whose module does not exist is reported, exit 0, and nothing is written for it.
+    from qfridge.reproduce import registry
+
+    monkeypatch.setitem(registry.SEED_MODULES, "002", "qfridge.reproduce.seed_not_written")
+    assert main(["reproduce", "002", "--out", str(tmp_path), "--quiet"]) == 0
+    assert "not yet covered" in capsys.readouterr().out
     assert not (tmp_path / "002").exists()
     assert "Not yet covered" in (tmp_path / "report.md").read_text()
+
+
+def test_unknown_setting_exits_2_with_the_list(tmp_path, capsys):
+    assert main(["reproduce", "000", "--out", str(tmp_path), "--set", "nope=1"]) == 2
+    assert "unknown setting(s) ['nope']" in capsys.readouterr().err
+    assert main(["reproduce", "000", "--out", str(tmp_path), "--set", "nope"]) == 2
+    assert "NAME=VALUE" in capsys.readouterr().err
 
 
 def test_claim_compare_tolerance_and_json():

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from qfridge.engines.rates import RateEquation, generator, heat_current, steady_state
+from qfridge.engines.steady import SteadyStateError
 
 
 def test_two_level_detailed_balance():
@@ -90,3 +91,31 @@ def test_stiff_irreducible_ladder_keeps_relative_precision():
     exact /= exact.sum()
     assert exact[2] < 1e-12
     assert np.max(np.abs(p / exact - 1)) < 1e-12
+
+
+def test_detailed_balance_matches_the_rate_matrix_and_takes_infinite_limits():
+    from qfridge.engines.rates import detailed_balance
+
+    rng = np.random.default_rng(5)
+    up, down = rng.uniform(0.1, 2.0, 6), rng.uniform(0.1, 2.0, 6)
+    w = np.diag(up, -1) + np.diag(down, 1)     # w[to, from]
+    np.testing.assert_allclose(detailed_balance(up, down), steady_state(w), rtol=1e-12)
+    # an infinitely fast jump empties the level it leaves; the limit of large finite rates
+    big = 1e9
+    for i, j in ((4, None), (None, 1)):
+        u, d = up.copy(), down.copy()
+        if i is not None:
+            d[i] = np.inf
+        if j is not None:
+            u[j] = np.inf
+        uf, df = np.where(np.isinf(u), big, u), np.where(np.isinf(d), big, d)
+        np.testing.assert_allclose(detailed_balance(u, d), detailed_balance(uf, df),
+                                   atol=1e-8)
+    p = detailed_balance(up, np.where(np.arange(6) == 4, np.inf, down))
+    assert np.all(p[5:] == 0) and p[:5].sum() == pytest.approx(1.0)
+    with pytest.raises(SteadyStateError, match="two closed classes"):
+        detailed_balance([1.0, 0.0, np.inf], [1.0, 1.0, 1.0])
+    with pytest.raises(SteadyStateError, match="undefined"):
+        detailed_balance([1.0, 0.0], [1.0, 0.0])
+    with pytest.raises(ValueError, match="up rates"):
+        detailed_balance([-1.0], [1.0])

@@ -104,3 +104,20 @@ def test_gibbs_state_matches_matrix_exponential_and_refuses_zero_temperature():
         gibbs_state(h, 0.0)
     with pytest.raises(ValueError, match="hamiltonian must be an operator"):
         gibbs_state(np.eye(2), 1.0)
+
+
+def test_energy_inverse_temperature_inverts_the_gibbs_energy():
+    from qfridge.core.thermal import energy_inverse_temperature, mean_energy
+
+    levels = np.array([-1.3, -0.2, 0.0, 0.4, 2.5])
+    for beta in (-7.0, -0.3, 0.0, 0.05, 1.7, 12.0):
+        e = float(np.sum(levels * np.exp(-beta * levels)) / np.sum(np.exp(-beta * levels)))
+        assert mean_energy(levels, beta) == pytest.approx(e, rel=1e-13, abs=1e-13)
+        assert energy_inverse_temperature(levels, e) == pytest.approx(beta, rel=1e-9,
+                                                                      abs=1e-11)
+    assert energy_inverse_temperature(levels, -1.3) == np.inf
+    assert energy_inverse_temperature(levels, 2.5) == -np.inf
+    with pytest.raises(ValueError, match="outside the spectrum"):
+        energy_inverse_temperature(levels, 3.0)
+    with pytest.raises(ValueError, match="levels"):
+        energy_inverse_temperature([1.0, 1.0], 1.0)

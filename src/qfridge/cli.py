@@ -37,16 +37,19 @@ def _cmd_info(args) -> int:
 
 def _cmd_reproduce(args) -> int:
     from .reproduce.registry import Context
-    from .reproduce.runner import reproduce, resolve_seeds
+    from .reproduce.runner import check_settings, reproduce, resolve_seeds
 
     try:
         seeds = resolve_seeds(args.seeds)
+        settings = _settings(args.set)
+        check_settings(seeds, settings)
     except ValueError as err:
         print(f"qfridge reproduce: {err}", file=sys.stderr)
         return 2
     with _scheduler_client(args.scheduler) as client:
         executor = client if client is not None else "serial"
-        ctx = Context(quick=args.quick, executor=executor, progress=not args.quiet)
+        ctx = Context(quick=args.quick, executor=executor, progress=not args.quiet,
+                      settings=settings)
         results = reproduce(seeds, Path(args.out), ctx, threads=args.blas_threads or None)
     covered = [r.seed for r in results if r.covered]
     missing = [r.seed for r in results if not r.covered]
@@ -125,6 +128,17 @@ def _cmd_sweep(args) -> int:
     return 0
 
 
+def _settings(pairs: list[str]) -> dict[str, str]:
+    """``["NAME=VALUE", ...]`` as a dict (a malformed pair is refused)."""
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise ValueError(f"--set takes NAME=VALUE, got {pair!r}")
+        out[name.strip()] = value.strip()
+    return out
+
+
 def _non_negative_int(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -149,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
                      metavar="N", help=f"BLAS threads for the computations (default "
                      f"{SMALL_KERNEL_THREADS}: small dense kernels dominate them; 0: every "
                      "core this process owns)")
+    rep.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                     help="a paper-specific setting, e.g. fig6b_sites=15 for seed 002 "
+                          "(repeatable; an unknown name is refused with the list of settings)")
     rep.set_defaults(func=_cmd_reproduce)
 
     swp = sub.add_parser("sweep", help="sweep a model quantity over a grid (TOML config)")

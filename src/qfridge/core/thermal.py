@@ -169,6 +169,51 @@ def sector_temperatures(energies, populations, sectors) -> dict:
     return fits
 
 
+def mean_energy(levels, beta):
+    r""":math:`\langle E\rangle_\beta = \sum_i E_i e^{-\beta E_i}/Z` for any real
+    :math:`\beta` (negative: an inverted distribution; :math:`\pm\infty`: the top or the
+    bottom level). Computed with the exponent shifted by its maximum (no overflow)."""
+    e = np.asarray(levels, dtype=float).ravel()
+    if np.isinf(beta):
+        return float(e.min() if beta > 0 else e.max())
+    x = -beta * (e - e.mean())
+    w = np.exp(x - x.max())
+    return float(w @ e / w.sum())
+
+
+def energy_inverse_temperature(levels, energy) -> float:
+    r"""The inverse temperature whose Gibbs state of ``levels`` has mean energy ``energy``.
+
+    Solves :math:`\langle E\rangle_\beta = E` for :math:`\beta \in \mathbb{R}`;
+    :math:`\langle E\rangle_\beta` decreases strictly in :math:`\beta`, so the answer is
+    unique: positive below the level mean, 0 at it, negative above it (an energy above the
+    infinite-temperature value means a negative temperature), :math:`\pm\infty` at the
+    bottom or top level. Used for the temperature of a subsystem "from its energy" (seed
+    002, Fig. 5). An energy outside ``[min(levels), max(levels)]`` is refused.
+    """
+    from scipy.optimize import brentq
+
+    e = np.asarray(checks.finite("levels", levels), dtype=float).ravel()
+    energy = float(checks.finite("energy", energy))
+    lo, hi = float(e.min()), float(e.max())
+    if hi - lo == 0:
+        raise ValueError(f"levels must not all be equal, got {e.tolist()}")
+    tol = 1e-12 * (hi - lo)
+    if not lo - tol <= energy <= hi + tol:
+        raise ValueError(f"energy {energy:.6g} lies outside the spectrum [{lo:.6g}, {hi:.6g}]")
+    if energy <= lo + tol:
+        return np.inf
+    if energy >= hi - tol:
+        return -np.inf
+    # <E>_beta - E changes sign on [-b, b] once b exceeds the scale where the extreme level
+    # dominates; double b until it does.
+    b = 1.0 / (hi - lo)
+    while not mean_energy(e, b) < energy < mean_energy(e, -b):
+        b *= 2.0
+    return float(brentq(lambda x: mean_energy(e, x) - energy, -b, b, xtol=1e-14 * b,
+                        rtol=1e-13))
+
+
 def gibbs_state(hamiltonian, temperature):
     r"""The Gibbs state :math:`e^{-H/T}/Z` of a Hermitian QuTiP operator at :math:`T > 0`.
 

@@ -121,6 +121,63 @@ def steady_state(rates) -> np.ndarray:
     return out.reshape(*batch_shape, d)
 
 
+def detailed_balance(up, down) -> np.ndarray:
+    r"""Steady state of a birth–death chain, where jumps connect neighbouring levels only.
+
+    Then the steady state has pairwise balance, :math:`p_{n+1}/p_n = \Gamma_{n\to n+1}/
+    \Gamma_{n+1\to n}` (seed 002, Eqs. A1–A2). Infinite rates are allowed and taken as
+    limits: an infinitely fast jump empties the level it leaves (a resonant transition
+    of the leading-order lead rates, seed 002 Fig. 3 and Appendix C).
+
+    Parameters
+    ----------
+    up, down : array_like, shape (d - 1,)
+        ``up[n]`` :math:`= \Gamma_{n\to n+1}`, ``down[n]`` :math:`= \Gamma_{n+1\to n}`
+        (non-negative, ``inf`` allowed).
+
+    Returns
+    -------
+    ndarray, shape (d,)
+        Populations summing to 1, computed from cumulative log-ratios (no overflow).
+
+    Raises
+    ------
+    SteadyStateError
+        When the chain has more than one closed class (a zero or a ``0/0``, ``inf/inf``
+        ratio that splits it), naming the levels.
+    """
+    u = np.asarray(up, dtype=float)
+    w = np.asarray(down, dtype=float)
+    if u.ndim != 1 or u.shape != w.shape:
+        raise ValueError(f"up and down must be 1-D of equal length, got shapes {u.shape} "
+                         f"and {w.shape}")
+    for name, x in (("up", u), ("down", w)):
+        if np.any(np.isnan(x)) or np.any(x < 0):
+            raise ValueError(f"{name} rates must be >= 0 (inf allowed), got {x.tolist()}")
+    undefined = np.flatnonzero(((u == 0) & (w == 0)) | (np.isinf(u) & np.isinf(w)))
+    if undefined.size:
+        n = int(undefined[0])
+        raise SteadyStateError(
+            f"levels {n} and {n + 1} are joined by up rate {u[n]:g} and down rate {w[n]:g}: "
+            "their population ratio is undefined (no unique steady state)",
+            {"level": n}, reason="not unique")
+    with np.errstate(divide="ignore"):
+        log_ratio = np.log(u) - np.log(w)
+    rise = np.flatnonzero(log_ratio == np.inf)    # p_n = 0 next to p_{n+1}
+    fall = np.flatnonzero(log_ratio == -np.inf)   # p_{n+1} = 0 next to p_n
+    lo = int(rise[-1]) + 1 if rise.size else 0
+    hi = int(fall[0]) if fall.size else u.size
+    if lo > hi:
+        raise SteadyStateError(
+            f"the chain splits into two closed classes: level {int(fall[0])} cannot pass "
+            f"upwards and level {int(rise[-1]) + 1} cannot pass downwards",
+            {"levels": (int(fall[0]), int(rise[-1]) + 1)}, reason="not unique")
+    logp = np.concatenate([[0.0], np.cumsum(log_ratio[lo:hi])])
+    p = np.zeros(u.size + 1)
+    p[lo:hi + 1] = np.exp(logp - logp.max())
+    return p / p.sum()
+
+
 def heat_current(rates_of_bath, energies, populations) -> np.ndarray:
     r"""Heat current :math:`J_b = \sum_{ij} W^{(b)}_{ij} p_j (E_i - E_j)`, batched.
 

@@ -43,11 +43,26 @@ class Context:
         or scheduler address); reproductions pass it to :func:`qfridge.sweep`.
     progress : bool
         Show progress bars.
+    settings : dict[str, str]
+        Paper-specific settings given on the command line (``--set NAME=VALUE``), e.g.
+        seed 002's ``fig6b_sites``; each paper declares the names it reads
+        (:attr:`Paper.settings`) and the runner refuses any other.
     """
 
     quick: bool = False
     executor: Any = "serial"
     progress: bool = False
+    settings: dict = field(default_factory=dict)
+
+    def setting(self, name: str, default, kind=str):
+        """The setting ``name`` converted by ``kind`` (``default`` when not given)."""
+        if name not in self.settings:
+            return default
+        try:
+            return kind(self.settings[name])
+        except ValueError:
+            raise ValueError(f"setting {name}={self.settings[name]!r} is not a valid "
+                             f"{kind.__name__}") from None
 
     def pick(self, full, quick):
         """``quick`` in quick mode, else ``full`` (grid sizes, ensemble sizes)."""
@@ -117,6 +132,7 @@ class Paper:
     figures: list[Figure] = field(default_factory=list)
     claims: Callable | None = None
     notes: str = ""
+    settings: dict = field(default_factory=dict)  # name -> help, for ``--set NAME=VALUE``
 
 
 def claim_counts(claims: list[Claim]) -> tuple[int, int, int]:

@@ -53,6 +53,20 @@ def resolve_seeds(names: list[str]) -> list[str]:
     return list(dict.fromkeys(seeds))
 
 
+def check_settings(seeds: list[str], settings: dict) -> None:
+    """Refuse ``--set`` names that none of ``seeds`` declares (listing those that exist)."""
+    known: dict[str, str] = {}
+    for seed in seeds:
+        paper = load_paper(seed)
+        if paper is not None:
+            known.update(paper.settings)
+    unknown = sorted(set(settings) - set(known))
+    if unknown:
+        listing = "; ".join(f"{k}: {v}" for k, v in sorted(known.items())) or "none"
+        raise ValueError(f"unknown setting(s) {unknown} for seed(s) {', '.join(seeds)}; "
+                         f"settings are: {listing}")
+
+
 @dataclass
 class SeedResult:
     seed: str
@@ -138,10 +152,12 @@ def reproduce(seeds: list[str], out: Path, ctx: Context, log=print,
               threads: int | None = SMALL_KERNEL_THREADS) -> list[SeedResult]:
     """Reproduce the given seeds into ``out`` and write the report(s); ``threads`` as in
     :func:`run_seed`."""
+    seeds = resolve_seeds(seeds)
+    check_settings(seeds, ctx.settings)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     results = [run_seed(seed, out, ctx, log=log, threads=threads)
-               for seed in resolve_seeds(seeds)]
+               for seed in seeds]
     write_report_md(results, out, ctx)
     write_report_html(results, out, ctx)
     return results
