@@ -502,3 +502,15 @@ def test_bad_input_is_refused_by_name():
     hx = h + 0.3 * qutip.jmat(SPIN, "x")
     with pytest.raises(ChargeError, match="Hamiltonian .*charge is not conserved"):
         lead_rates(hx, sm, lead, 1e-3, 1e-2, charge=[0, 1, 2, 3])
+
+
+def test_resonance_at_a_band_edge_diverges_for_every_range():
+    # At mu_L = -2J_L + Delta the hole channel's top excitation energy equals Delta at the
+    # band bottom k = 0, where sin^2 k / (Delta - |eps - mu|)^2 ~ 1/k^2: the integral
+    # diverges for every range (rounding of the two energies must not hide it).
+    from qfridge.engines.leads import FermionLead
+
+    for r in (1, 2, 3):
+        lead = FermionLead(0.5, -1.0 + 0.1, range=r)
+        assert np.isinf(lead.kernel(np.array([0.1]), -1)[0])
+        assert np.isfinite(lead.kernel(np.array([0.1 + 1e-6]), -1)[0])

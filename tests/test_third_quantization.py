@@ -333,15 +333,13 @@ def test_lead_of_100_sites_heats_below_and_cools_above_the_band():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("mu", [-2.2, 0.0, 2.2])
-def test_lead_of_1000_sites(mu):
-    sz = _physical(qubit_lead_lindbladian(1.0, 1.0, mu, 1000, 0.05, 0.05))
-    if mu < -2:
-        assert sz == pytest.approx(0.5, abs=1e-10)
-    elif mu > 2:
-        assert sz == pytest.approx(-0.5, abs=1e-10)
-    else:
-        assert -0.5 < sz < 0.5
+def test_lead_of_1000_sites():
+    # polynomial cost: l = 1000 (2002 Majoranas) is routine; below/above the band is
+    # covered at l = 100 above, inside it the state is valid and close to l = 100's
+    sz = _physical(qubit_lead_lindbladian(1.0, 1.0, 0.0, 1000, 0.05, 0.05))
+    sz_100 = qubit_lead_sz(qubit_lead_lindbladian(1.0, 1.0, 0.0, 100, 0.05, 0.05)
+                           .steady_state())
+    assert -0.5 < sz < 0.5 and sz == pytest.approx(sz_100, abs=0.05)
 
 
 # ---------------------------------------------------------------------------

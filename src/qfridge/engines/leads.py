@@ -484,6 +484,11 @@ def _tanh_sinh_band(disp: Dispersion, mu: float, omega: np.ndarray, eta: float, 
     return _tanh_sinh(integrand, a, b, omega.size)
 
 
+#: Relative distance from a window end within which a transition counts as resonant
+#: (rounding of energies computed along different paths is ~1e-16 relative).
+_EDGE_RTOL = 1e-12
+
+
 def _band_integrals(disp: Dispersion, mu: float, omega: np.ndarray, eta: float,
                     p: int) -> np.ndarray:
     r""":math:`F_p(\omega)` of the module docstring for an infinite lead, by the nested
@@ -498,7 +503,10 @@ def _band_integrals(disp: Dispersion, mu: float, omega: np.ndarray, eta: float,
             continue
         lo, hi = min(ea, eb), max(ea, eb)
         if eta == 0.0:
-            res = (omega >= lo) & (omega <= hi)
+            # a resonance at a window end (a band edge or stationary point, where the
+            # integral still diverges) must not be missed by rounding of the two energies
+            tol = _EDGE_RTOL * max(1.0, abs(lo), abs(hi))
+            res = (omega >= lo - tol) & (omega <= hi + tol)
             out[res] = np.inf
             rest = np.flatnonzero(~res)
             out[rest] += _tanh_sinh_band(disp, mu, omega[rest], 0.0, a, b)
@@ -889,6 +897,18 @@ class LeadRates:
         mat = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
                             shape=(d, d))
         return qutip.Qobj(mat.toarray() if d <= 64 else mat, dims=self.dims)
+
+    def eigen_populations(self, rho) -> np.ndarray:
+        r""":math:`\langle E_i|\rho|E_i\rangle` of any state of the system, in level order —
+        e.g. an exact Lindblad steady state, to compare with :meth:`populations`."""
+        if not isinstance(rho, qutip.Qobj) or rho.dims != [self.dims[0], self.dims[0]]:
+            raise ValueError(f"rho must be a density-matrix Qobj with dims "
+                             f"{[self.dims[0], self.dims[0]]}, got "
+                             f"{getattr(rho, 'dims', type(rho).__name__)}")
+        mat = rho.full()
+        return np.concatenate([np.real(np.einsum("ai,ab,bi->i", v.conj(),
+                                                 mat[np.ix_(idx, idx)], v))
+                               for idx, v in zip(self.basis, self.vectors, strict=True)])
 
     def expect(self, op) -> float | complex:
         r""":math:`\mathrm{Tr}[O\rho]` in the steady state (real for Hermitian ``op``)."""
