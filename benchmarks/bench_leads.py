@@ -42,7 +42,11 @@ import qutip
 from qfridge.core.threads import blas_threads
 from qfridge.engines.leads import FermionLead
 from qfridge.engines.rates import steady_state
-from qfridge.engines.third_quantization import qubit_lead_lindbladian, qubit_lead_sz
+from qfridge.engines.third_quantization import (
+    qubit_lead_fock_space,
+    qubit_lead_lindbladian,
+    qubit_lead_sz,
+)
 from qfridge.models.anti_thermal import AntiThermalChain
 
 FIG7 = dict(delta_s=0.5, hopping=0.5, chemical_potential=0.0, epsilon=0.05, gamma=0.25)
@@ -81,36 +85,12 @@ def ours_fig7(sites: int) -> tuple[float, float]:
     return qubit_lead_sz(steady), tau
 
 
-def fock_fig7(sites, delta_s, hopping, chemical_potential, epsilon, gamma):
-    """The Fig. 7 model on the Fock space (from tests/test_third_quantization.py): the qubit
-    is factor 0 (basis 0 = up), H_S = Delta_S S^z, S = sigma/2, lead fermions c_j with the
-    Jordan-Wigner string through the qubit, epsilon (c_1 S^- + h.c.), jumps
-    sqrt(gamma) chi_k^dagger on filled and sqrt(gamma) chi_k on empty modes."""
-    n = sites + 1
-    one = qutip.qeye(2)
-    c = [qutip.tensor([qutip.sigmaz()] * j + [qutip.destroy(2)] + [one] * (n - j - 1))
-         for j in range(1, n)]
-    sz = qutip.tensor([qutip.sigmaz() / 2] + [one] * sites)
-    sm = qutip.tensor([qutip.sigmam()] + [one] * sites)
-    coupling = c[0] * sm
-    h = delta_s * sz + epsilon * (coupling + coupling.dag())
-    for i in range(sites - 1):
-        h += -hopping * (c[i].dag() * c[i + 1] + c[i + 1].dag() * c[i])
-    for ci in c:
-        h += -chemical_potential * ci.dag() * ci
-    cops = []
-    for q in range(1, sites + 1):
-        k = q * np.pi / (sites + 1)
-        phi = np.sqrt(2 / (sites + 1)) * np.sin(k * np.arange(1, sites + 1))
-        chi = sum(p * ci for p, ci in zip(phi, c, strict=True))
-        cops.append(np.sqrt(gamma) * (chi.dag() if -2 * hopping * np.cos(k) < chemical_potential
-                                      else chi))
-    return h, cops, sz
-
-
 def qutip_fig7(sites: int) -> float:
     """<S^z> from qutip.steadystate on the full Fock space (operators built inside)."""
-    h, cops, sz = fock_fig7(sites, **FIG7)
+    p = FIG7
+    h, cops, sz, _, _ = qubit_lead_fock_space(p["delta_s"], p["hopping"],
+                                              p["chemical_potential"], sites, p["epsilon"],
+                                              p["gamma"])
     return float(qutip.expect(sz, qutip.steadystate(h, cops)))
 
 

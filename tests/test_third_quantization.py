@@ -22,6 +22,7 @@ from qfridge.core.threads import blas_threads
 from qfridge.engines.steady import SteadyStateError
 from qfridge.engines.third_quantization import (
     QuadraticLindbladian,
+    qubit_lead_fock_space,
     qubit_lead_lindbladian,
     qubit_lead_sz,
 )
@@ -59,36 +60,10 @@ def _fock_model(h, jumps, pairing):
 
 
 def _fig7_fock(sites, delta_s, hopping, chemical_potential, epsilon, gamma, string=True):
-    """The paper's model as written: H_S = Δ_S S^z, S = σ/2 on the qubit (factor 0,
-    basis 0 = up), lead fermions c_j with the string through the qubit (without it
-    when ``string`` is False: a spin commuting with the lead), and ε (c_1 S⁻ + h.c.)."""
-    n = sites + 1
-    one = qt.qeye(2)
-
-    def on_qubit(op):
-        return qt.tensor([op] + [one] * sites)
-
-    c = []
-    for j in range(1, n):
-        factors = [qt.sigmaz()] * j + [qt.destroy(2)] + [one] * (n - j - 1)
-        if not string:
-            factors[0] = one
-        c.append(qt.tensor(factors))
-    sz, sm = on_qubit(qt.sigmaz() / 2), on_qubit(qt.sigmam())
-    coupling = c[0] * sm
-    H = delta_s * sz + epsilon * (coupling + coupling.dag())
-    for i in range(sites - 1):
-        H += -hopping * (c[i].dag() * c[i + 1] + c[i + 1].dag() * c[i])
-    for ci in c:
-        H += -chemical_potential * ci.dag() * ci
-    cops = []
-    for q in range(1, sites + 1):
-        k = q * np.pi / (sites + 1)
-        phi = np.sqrt(2 / (sites + 1)) * np.sin(k * np.arange(1, sites + 1))
-        chi = sum(p * ci for p, ci in zip(phi, c, strict=True))
-        cops.append(np.sqrt(gamma) * (chi.dag() if -2 * hopping * np.cos(k) < chemical_potential
-                                      else chi))
-    return H, cops, sz, sm, c
+    """The paper's model as written, on the Fock space (without the string: a spin
+    commuting with the lead)."""
+    return qubit_lead_fock_space(delta_s, hopping, chemical_potential, sites, epsilon, gamma,
+                                 jordan_wigner=string)
 
 
 def _decay_rates_by_charge(H, cops, n_modes):

@@ -129,7 +129,7 @@ from ..core.threads import blas_threads
 from ..core.validity import check_premise
 from . import rates as _rates
 from .blocks import ChargeBlocks, as_charges, check_charge, csr, detect_charge
-from .lindblad import check_hamiltonian
+from .lindblad import check_hamiltonian, check_operator
 from .steady import Method, SolverOptions, SteadyStateError, null_vector
 
 __all__ = [
@@ -975,17 +975,6 @@ def _charges(hamiltonian: qutip.Qobj, charge) -> np.ndarray | None:
     return q
 
 
-def _check_lowering(lowering, hamiltonian: qutip.Qobj) -> qutip.Qobj:
-    if not isinstance(lowering, qutip.Qobj) or not lowering.isoper:
-        raise ValueError(f"lowering must be an operator Qobj, got {lowering!r}")
-    if lowering.dims != hamiltonian.dims:
-        raise ValueError(f"lowering has dimensions {lowering.dims} but the hamiltonian has "
-                         f"{hamiltonian.dims}")
-    m = csr(lowering)
-    checks.finite("lowering", m.data)
-    return lowering
-
-
 def lead_rates(hamiltonian, lowering, lead, epsilon, gamma, *, broadening=0.0,
                charge=None) -> LeadRates:
     r"""Leading-order Pauli rates of a system coupled to a cooled lead.
@@ -1030,7 +1019,7 @@ def lead_rates(hamiltonian, lowering, lead, epsilon, gamma, *, broadening=0.0,
     """
     start = time.perf_counter()
     h = check_hamiltonian(hamiltonian)
-    low = _check_lowering(lowering, h)
+    low = check_operator("lowering", lowering, h)
     if not isinstance(lead, FermionLead | QubitLead):
         raise ValueError(f"lead must be a FermionLead or a QubitLead, got {lead!r}")
     eps = float(checks.non_negative("epsilon", epsilon))

@@ -124,7 +124,9 @@ def _matrix(op: qutip.Qobj):
     return op.full()
 
 
-def _check_operator(name: str, op, hamiltonian: qutip.Qobj) -> qutip.Qobj:
+def check_operator(name: str, op, hamiltonian: qutip.Qobj) -> qutip.Qobj:
+    """``op`` if it is a finite operator Qobj with the Hamiltonian's dims, else a ValueError
+    naming it (``name``)."""
     if not isinstance(op, qutip.Qobj) or not op.isoper:
         raise ValueError(f"{name} must be an operator Qobj, got {op!r}")
     if op.dims != hamiltonian.dims:
@@ -160,7 +162,7 @@ class MasterEquation:
         self.hamiltonian = check_hamiltonian(hamiltonian)
         for name, terms in jumps.items():
             for term in terms:
-                _check_operator(f"jump operator of bath {name!r}", term.operator, hamiltonian)
+                check_operator(f"jump operator of bath {name!r}", term.operator, hamiltonian)
                 checks.non_negative(f"rate of bath {name!r}", term.rate)
         self.jumps = dict(jumps)
         self.form = form
@@ -185,7 +187,7 @@ class MasterEquation:
                 raise ValueError(f"two baths share the name {name!r}; give them distinct names")
             terms = []
             for tr in transitions:
-                op = _check_operator(f"lowering operator of bath {name!r}", tr.operator,
+                op = check_operator(f"lowering operator of bath {name!r}", tr.operator,
                                      hamiltonian)
                 terms.append(JumpTerm(float(bath.emission_rate(tr.frequency)), op,
                                       tr.frequency))
@@ -214,7 +216,7 @@ class MasterEquation:
             name = _bath_name(bath, index)
             if name in jumps:
                 raise ValueError(f"two baths share the name {name!r}; give them distinct names")
-            op = _check_operator(f"coupling operator of bath {name!r}", coupling, hamiltonian)
+            op = check_operator(f"coupling operator of bath {name!r}", coupling, hamiltonian)
             a = vectors.conj().T @ op.full() @ vectors
             terms = []
             for omega, mask in groups:

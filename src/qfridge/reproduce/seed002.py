@@ -375,14 +375,20 @@ def plot_fig5(ds, ctx):
     return fig
 
 
-def fig5_gradient_change(ds) -> float:
-    """Largest change of either half's inverse temperature after the switch-off,
-    relative to the inverse-temperature gradient at the switch-off."""
+def fig5_gradient_change(ds) -> dict[str, float]:
+    """Per half: the largest change of its inverse temperature after the switch-off, and
+    the change of its time average over that window, both relative to the
+    inverse-temperature gradient at the switch-off."""
     off = ds.beta.sel(cooling="switched off")
     after = off.sel(time=slice(ds.attrs["switch_off"], None))
     start = after.isel(time=0)
     gradient = abs(float(start.sel(half="lead") - start.sel(half="system")))
-    return float(np.abs(after - start).max()) / gradient
+    out = {}
+    for half in ds.half.values:
+        change = after.sel(half=half) - start.sel(half=half)
+        out[f"{half}_max"] = float(np.abs(change).max()) / gradient
+        out[f"{half}_mean"] = abs(float(change.mean())) / gradient
+    return out
 
 
 # ----------------------------------------------------------------------------- Fig. 6
@@ -595,7 +601,7 @@ def compute_fig8(ctx) -> xr.Dataset:
 
 
 def plot_fig8(ds, ctx):
-    fig, axes = plt.subplots(2, 2, figsize=(9, 7))
+    fig, axes = plt.subplots(2, 2, figsize=(9, 7), layout="constrained")
     (a, b), (c, d) = axes
     for ax, var, title in ((a, "F", "(a) fidelity F"), (b, "R", "(b) rate R")):
         m = ax.pcolormesh(ds.DS_over_JL, ds.DpS_over_DS, ds[var], shading="auto")
@@ -667,7 +673,7 @@ def _spin_beta_exact(spin: SpinSystem, lead, epsilon: float, gamma: float) -> fl
 
 
 def plot_exact_vs_rates(ds, ctx):
-    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.4))
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
     for lab in ds.rates.values:
         (h,) = a.loglog(ds.gamma, ds.max_population_error.sel(rates=lab), "o-", label=lab)
         warned = ds.premise_warning.sel(rates=lab).values
@@ -675,14 +681,13 @@ def plot_exact_vs_rates(ds, ctx):
                  mfc="none", mec="r", ms=10)
     a.set_xlabel(r"$\gamma$ ($\epsilon = \gamma/10$)")
     a.set_ylabel(r"max $|p_{\rm rates} - p_{\rm exact}|$")
-    a.set_title("4-qubit XXZ, $B_x = 0.5$, qubit lead $\\Delta_L = 1$ (red: premise warned)")
+    a.set_title("4-qubit XXZ, $B_x = 0.5$, $\\Delta_L = 1$ (red ring: premise warned)")
     a.legend(fontsize=8)
-    b.semilogx(ds.epsilon, ds.beta_S_exact, "o-", label="exact Lindblad")
-    b.axhline(ds.attrs["beta_S_rates"], color="k", ls="--",
-              label=r"rates: $-\beta_L\Delta_L/\Delta_S$")
+    rel = np.abs(ds.beta_S_exact / ds.attrs["beta_S_rates"] - 1)
+    b.loglog(ds.epsilon, np.maximum(rel, 1e-16), "o-", label="exact Lindblad")
     b.set_xlabel(r"$\epsilon$")
-    b.set_ylabel(r"$\beta_S$")
-    b.set_title(r"spin 3/2, thermal lead qubit $\beta_L = 0.7$")
+    b.set_ylabel(r"$|\beta_S^{\rm exact}/(-\beta_L\Delta_L/\Delta_S) - 1|$")
+    b.set_title(r"A1: spin 3/2, thermal lead qubit, $\beta_L = 0.7$")
     b.legend(fontsize=8)
     return fig
 
@@ -755,12 +760,20 @@ def claims(ctx) -> list[Claim]:
         float(len(fits)), float(negative), "bands", rtol=0,
         note="the text: 'each sector can reach a negative temperature'; the two "
         "one-level bands (S^z = +-5) have no temperature"))
-    ds5 = compute_fig5(ctx)
+    g5 = fig5_gradient_change(compute_fig5(ctx))
     out.append(Claim.compare(
         "fig5_gradient_stable", "Fig. 5: largest change of either half's inverse temperature "
         "after the cooling is switched off, relative to the gradient", 0.0,
-        fig5_gradient_change(ds5), "1", rtol=0, atol=0.05,
-        note="paper: the temperatures 'do not change'; judged at 5 % of the gradient"))
+        max(g5["lead_max"], g5["system_max"]), "1", rtol=0, atol=0.05,
+        note="paper: the temperatures 'do not change'; judged at 5 % of the gradient. The "
+        f"system half changes by {g5['system_max']:.2g} of the gradient; the cooled half's "
+        f"inverse temperature oscillates by {g5['lead_max']:.2g} (its time average moves by "
+        f"{g5['lead_mean']:.2g}): near its ground state beta is steep in the energy, which "
+        "itself changes by the small exchange across the middle bond"))
+    out.append(Claim.compare(
+        "fig5_system_half_stable", "Fig. 5(b): largest change of the heated (system) half's "
+        "inverse temperature after the switch-off, relative to the gradient", 0.0,
+        g5["system_max"], "1", rtol=0, atol=0.05, note="judged at 5 % of the gradient"))
     eps_z, gam_z, l_z = FIG7_SETS[-1]
     tau_tq = qubit_lead_lindbladian(DELTA_S_FIG7, J_L, 0.0, l_z, eps_z, gam_z).relaxation_time()
     out.append(Claim.compare(
@@ -847,7 +860,8 @@ PAPER = Paper(
                "population error of the bare leading-order rates (Eq. 2) and of rates with a "
                "Lorentzian width gamma/2. Right: a spin 3/2 (Delta_S = 1) with a thermal lead "
                "qubit (Delta_L = 1.5, beta_L = 0.7), gamma = 0.05: the exact beta_S against "
-               "-beta_L Delta_L/Delta_S.", compute_exact_vs_rates, plot_exact_vs_rates),
+               "-beta_L Delta_L/Delta_S: the relative deviation is at the solver's precision, "
+               "A1 holds beyond leading order.", compute_exact_vs_rates, plot_exact_vs_rates),
     ],
     claims=claims,
     notes="Readings and choices: docs/seed002.md.",
