@@ -145,8 +145,7 @@ def _check_xx_against_free_fermions(n_sites):
     assert abs(current[0] - inflow) < 1e-12 and current[0] > 0
 
 
-@pytest.mark.parametrize("n_sites", [4, 5, 6, 7, 8, 9,
-                                     pytest.param(10, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("n_sites", [4, 5, 6, 7, 8, 9])
 def test_xx_chain_spin_current_equals_free_fermions(n_sites):
     """Boundary gain and loss on both ends of an XX chain: a quadratic Lindbladian, so the
     spin current and the magnetisation profile follow from the single-particle matrix."""
