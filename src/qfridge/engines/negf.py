@@ -75,6 +75,7 @@ from scipy.signal import fftconvolve
 
 from ..core import checks
 from ..core.baths import BosonicBath
+from ..core.resources import require_memory
 from ..core.validity import check_premise
 
 RealPart = Literal["kramers_kronig", "neglect"]
@@ -83,6 +84,11 @@ _SCHEMES = ("mean_field_bubble", "self_consistent_bubble")
 
 
 # -- grid ------------------------------------------------------------------------------------
+#: Working memory per grid point (bytes): ~50 float64/complex arrays of the grid length
+#: (Green's functions, bath functions, bubbles) and the FFT buffers of twice that length.
+_BYTES_PER_POINT = 2048
+
+
 @dataclass(frozen=True)
 class EnergyGrid:
     r"""A uniform energy grid :math:`\omega_k = \omega_{\min} + k\,d\omega`, ``points`` values.
@@ -444,6 +450,9 @@ def solve_kerr_resonators(eps1: float, eps2: float, delta_z: float,
         grid = default_grid(eps1, eps2, baths1 + baths2)
     if not isinstance(grid, EnergyGrid):
         raise ValueError(f"grid must be an EnergyGrid, got {grid!r}")
+    require_memory(f"the NEGF solve on {grid.points} energy points", grid.points
+                   * _BYTES_PER_POINT, "pass a coarser EnergyGrid, or check eps1, eps2 and the "
+                   "bath cutoffs that set the default grid's range")
     omega, step = grid.omega, grid.step
     rp = options.real_part
 

@@ -64,11 +64,12 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from ..core.resources import available_memory
 from ..core.threads import blas_threads
 
 __all__ = [
     "Method", "Ordering", "Krylov", "Preconditioner", "SolverOptions", "SteadyStateInfo",
-    "SteadyStateError", "null_vector", "memory_estimate", "available_memory",
+    "SteadyStateError", "null_vector", "memory_estimate",
 ]
 
 
@@ -334,18 +335,6 @@ def check_density(blocks, info: SteadyStateInfo, opts: SolverOptions,
             f"max |rho - rho^dagger| = {antiherm:.3g} (tolerance {opts.positivity_tol:g}); "
             f"{info.summary()}", info, reason="not a state")
     return info
-
-
-def available_memory() -> float:
-    """Bytes of memory available to this process (``MemAvailable``; 4 GiB if unknown)."""
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return float(line.split()[1]) * 1024.0
-    except OSError:
-        pass
-    return 4.0 * 2**30
 
 
 #: Fill factor assumed for sparse LU when estimating its memory (measured: 10–80

@@ -44,6 +44,7 @@ import numpy as np
 import qutip
 
 from ..core import checks
+from ..core.resources import require_memory
 from ..core.validity import check_truncation
 from ..engines.collision import CollisionMap, poisson_stream_generator, stream_steady_state
 
@@ -266,6 +267,11 @@ def exact_steady_state(model, n_levels: int | None = None, method: str = "popula
     from .cavity_cooling import bose_temperature
 
     for attempt in range(4):
+        require_memory(
+            f"the exact cavity steady state ({method}) with n_levels = {n}",
+            4 * 8.0 * n**2 if method == "populations" else 3 * 16.0 * n**4,
+            "the bath occupation or the stream's n* sets the truncation: check t_bath and "
+            "omega1, or pass a smaller n_levels")
         if method == "populations":
             gen = float(model.rate) * (population_transfer_matrix(
                 model, n, exchange_during_collision) - np.eye(n))

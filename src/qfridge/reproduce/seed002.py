@@ -21,6 +21,7 @@ import numpy as np
 import xarray as xr
 from scipy.optimize import brentq
 
+from ..core.resources import require_memory
 from ..core.thermal import boltzmann_fit, sector_temperatures
 from ..core.validity import PremiseWarning, strict_premises
 from ..engines.leads import (
@@ -32,7 +33,7 @@ from ..engines.leads import (
     zeno_relaxation_time,
 )
 from ..engines.rates import detailed_balance
-from ..engines.steady import SolverOptions, available_memory
+from ..engines.steady import SolverOptions
 from ..engines.third_quantization import qubit_lead_lindbladian, qubit_lead_sz
 from ..models.anti_thermal import (
     AntiThermalChain,
@@ -448,9 +449,8 @@ def compute_fig6b(ctx) -> xr.Dataset:
     if sites > 12:
         print(f"[002] fig6b at {sites} qubits: about {gib:.1f} GiB and {seconds / 60:.0f} min "
               f"per B_x point (dense diagonalisation of 2^{sites} levels)", flush=True)
-        if gib > 0.8 * available_memory() / 2**30:
-            raise MemoryError(f"fig6b at {sites} qubits needs about {gib:.1f} GiB; "
-                              f"{available_memory() / 2**30:.1f} GiB are available")
+    require_memory(f"Fig. 6(b) at fig6b_sites = {sites} (dense diagonalisation of 2^{sites} "
+                   "levels)", gib * 2**30, "choose fewer sites")
     bx = np.linspace(0.0, 2.0, ctx.pick(21, 9))
     dl = np.array(FIG6B_DELTA_L)
     beta = np.array([[fig6b_point(sites, x, d) for x in bx] for d in dl])
