@@ -66,7 +66,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..core import checks
-from ..core.validity import check_truncation
+from ..core.validity import check_premise, check_truncation
 from .steady import (
     Krylov,
     Method,
@@ -92,12 +92,29 @@ def _ancilla_spectrum(ancilla_state: qutip.Qobj):
     if not eta.isoper:
         raise ValueError(f"ancilla_state must be a ket or density matrix, got {eta!r}")
     dense = eta.full()
-    if abs(np.trace(dense) - 1) > 1e-10:
+    checks.finite("ancilla_state", dense)
+    asym = float(np.max(np.abs(dense - dense.conj().T)))
+    if not (asym <= 1e-10):
+        raise ValueError(f"ancilla_state must be Hermitian (a density matrix); max |eta - "
+                         f"eta^dagger| = {asym:.3g} > 1e-10")
+    if not (abs(np.trace(dense) - 1) <= 1e-10):
         raise ValueError(f"ancilla_state must have unit trace, got {np.trace(dense).real:.6g}")
     p, v = np.linalg.eigh(0.5 * (dense + dense.conj().T))
-    if np.min(p) < -1e-10:
+    if not (np.min(p) >= -1e-10):
         raise ValueError(f"ancilla_state must be positive; smallest eigenvalue {p.min():.3g}")
     return eta, np.clip(p, 0.0, None), v
+
+
+#: Tolerance on :math:`\max|U^\dagger U - 1|` of a collision unitary (relative to
+#: :math:`\|U\| = 1`).
+UNITARY_TOL = 1e-10
+
+
+def unitarity_error(unitary: qutip.Qobj) -> float:
+    r""":math:`\max|U^\dagger U - 1|` (NaN if ``unitary`` holds a NaN)."""
+    u = _csr(unitary)
+    diff = (u.conj().T @ u - sp.identity(u.shape[0], format="csr")).tocoo()
+    return float(np.max(np.abs(diff.data))) if diff.nnz else 0.0
 
 
 def _csr(op, name: str = "operator") -> sp.csr_matrix:
@@ -156,6 +173,10 @@ class CollisionMap:
         if len(dims) < 2 or dims[-1] != eta.dims[0][0] or len(eta.dims[0]) != 1:
             raise ValueError(f"unitary acts on {dims}; expected system dims followed by the "
                              f"ancilla dimension {eta.dims[0]}")
+        err = unitarity_error(unitary)
+        if not (err <= UNITARY_TOL):
+            raise ValueError(f"unitary must be unitary: max |U^dagger U - 1| = {err:.3g} > "
+                             f"{UNITARY_TOL:g} (the map would not preserve the trace)")
         self.unitary = unitary
         self.ancilla_state = eta
         self.system_dims = dims[:-1]
@@ -164,11 +185,33 @@ class CollisionMap:
     @classmethod
     def from_interaction(cls, interaction: qutip.Qobj, ancilla_state: qutip.Qobj,
                          duration: float) -> CollisionMap:
-        """Map of a collision of ``duration`` under the interaction Hamiltonian (ħ = 1)."""
+        """Map of a collision of ``duration`` under the interaction Hamiltonian (ħ = 1).
+
+        :math:`U = e^{-iH\tau}` by QuTiP's ``expm``. When that loses unitarity (a
+        phase :math:`\\|H\\|\tau` so large that the scaling-and-squaring rounding shows:
+        ``duration = 1e12`` drifts the trace by 6e-5), a
+        :class:`~qfridge.core.validity.PremiseWarning` reports the drift and :math:`U`
+        is rebuilt from the eigen-decomposition of :math:`H` (unitary to rounding; its
+        phases are still uncertain by about :math:`\\|H\\|\tau\\epsilon`).
+        """
         checks.non_negative("duration", duration)
         if not isinstance(interaction, qutip.Qobj) or not interaction.isherm:
             raise ValueError("interaction must be a Hermitian operator Qobj")
-        return cls((-1j * duration * interaction).expm(), ancilla_state)
+        checks.finite("interaction", interaction.full())
+        unitary = (-1j * duration * interaction).expm()
+        drift = unitarity_error(unitary)
+        if not (drift <= UNITARY_TOL):
+            h = interaction.full()
+            energies, vectors = np.linalg.eigh(0.5 * (h + h.conj().T))
+            phase = float(np.max(np.abs(energies)) * duration)
+            check_premise(False, "accurate collision unitary (U^dagger U = 1)",
+                          "exp(-i H duration) is not unitary to working precision (the trace "
+                          "of the state drifts by about this much per collision); U is rebuilt "
+                          "from the eigenvectors of H, its phases uncertain by ~phase * 1e-16",
+                          stacklevel=3, drift=drift, duration=float(duration), phase=phase)
+            unitary = qutip.Qobj((vectors * np.exp(-1j * duration * energies))
+                                 @ vectors.conj().T, dims=interaction.dims)
+        return cls(unitary, ancilla_state)
 
     @property
     def system_dimension(self) -> int:
@@ -268,8 +311,9 @@ class KrausMap:
             raise ValueError(f"all Kraus operators must have dims {dims}")
         self._kraus = ops
         self.system_dims = dims[0]
+        checks.non_negative("atol", atol)
         err = self.completeness_error()
-        if err > atol:
+        if not (err <= atol):
             raise ValueError(f"kraus operators are not complete: max|sum E^dag E - 1| = {err:.3g} "
                              f"> atol = {atol:g}")
 
@@ -655,7 +699,15 @@ def draw_parameters(rng: np.random.Generator, n_steps: int, **distributions) -> 
         if isinstance(dist, Normal):
             out[name] = dist.sample(rng, n_steps)
         elif callable(dist):
-            out[name] = np.asarray(dist(rng, n_steps), dtype=float)
+            try:
+                values = np.asarray(dist(rng, n_steps), dtype=float)
+            except (TypeError, ValueError) as err:
+                raise ValueError(f"{name}: the callable must return {n_steps} real numbers; "
+                                 f"{err}") from err
+            if values.shape != (n_steps,):
+                raise ValueError(f"{name}: the callable returned shape {values.shape}, expected "
+                                 f"({n_steps},) (one value per collision)")
+            out[name] = checks.finite(name, values)
         else:
             out[name] = np.full(n_steps, float(checks.finite(name, dist)))
     return out

@@ -137,8 +137,87 @@ def check_operator(name: str, op, hamiltonian: qutip.Qobj) -> qutip.Qobj:
     return op
 
 
+def _check_transition(name: str, hamiltonian: qutip.Qobj, op: qutip.Qobj, omega: float):
+    """Warn (:class:`~qfridge.core.validity.PremiseWarning`; refused as
+    :class:`~qfridge.core.validity.PremiseViolation`, a ValueError, in strict mode) when a
+    transition's operator raises the energy, is an exact ladder operator of another
+    frequency, or misses the ladder relation by more than :data:`TRANSITION_TOL`.
+
+    A warning and not a refusal: tests/test_lindblad.py drives a qubit of splitting 1.3
+    through a transition stated at 1.0, and a pair of qubits through the *raising* parts
+    of sigma_x (three tests); refusing would break them.
+    """
+    residual, omega_fit, fit_residual = transition_residual(hamiltonian, op, omega)
+    what = f"lowering operator of bath {name!r}"
+    premise = "local transition (ladder relation [H, L] = -omega L)"
+    numbers = dict(residual=residual, omega=omega, mean_energy_lowered=omega_fit)
+    if not (omega_fit > 0):
+        check_premise(False, premise,
+                      f"the {what} does not lower the energy, it raises it by "
+                      f"{-omega_fit:.6g} on average (a raising operator given as the "
+                      "lowering one?)", stacklevel=4, **numbers)
+    elif fit_residual <= 1e-9 and not (abs(omega_fit - omega) <= 1e-9 * omega):
+        check_premise(False, premise,
+                      f"the {what} lowers the energy by exactly {omega_fit:.10g}, not by the "
+                      f"stated frequency {omega:.10g}", stacklevel=4, **numbers)
+    else:
+        check_premise(residual <= TRANSITION_TOL, premise,
+                      f"the {what} does not lower the energy by its stated frequency within "
+                      f"{TRANSITION_TOL} (relative); its rates are evaluated at a frequency "
+                      "it does not carry", stacklevel=4, **numbers)
+
+
 def _bath_name(bath, index: int) -> str:
     return getattr(bath, "name", None) or f"bath{index}"
+
+
+def _hermitian_defect(m) -> tuple[float, float]:
+    """``(max |M - M^dagger|, max |M|)`` of a dense or sparse matrix (no densifying)."""
+    entries = m.data if sp.issparse(m) else m
+    scale = float(np.max(np.abs(entries))) if entries.size else 0.0
+    diff = m - m.conj().T
+    diff = diff.data if sp.issparse(diff) else diff
+    return (float(np.max(np.abs(diff))) if diff.size else 0.0), scale
+
+
+def _norm(m) -> float:
+    """Frobenius norm of a dense or sparse matrix."""
+    return float(sp.linalg.norm(m)) if sp.issparse(m) else float(np.linalg.norm(m))
+
+
+#: Largest relative residual ``||[H, L] + omega L|| / (omega ||L||)`` of a local transition
+#: accepted without a :class:`~qfridge.core.validity.PremiseWarning`. A correct lowering
+#: operator of an *interacting* system misses 0 by the interaction's commutator (about
+#: ``2 g / omega`` for a coupling ``g``; the local form assumes ``g << omega``).
+TRANSITION_TOL = 0.5
+
+
+def transition_residual(hamiltonian: qutip.Qobj, lower: qutip.Qobj,
+                        omega: float) -> tuple[float, float, float]:
+    r"""How well ``lower`` obeys the ladder relation :math:`[H, L] = -\omega L`.
+
+    Returns ``(residual, omega_fit, fit_residual)``: ``residual`` =
+    :math:`\|[H, L] + \omega L\|_F / (\omega\|L\|_F)` (0 for an exact lowering operator
+    by ``omega``, 2 for a raising one, :math:`|\omega' - \omega|/\omega` for one lowering
+    by :math:`\omega'`); ``omega_fit`` = :math:`-\mathrm{Re\,Tr}(L^\dagger[H, L])/\|L\|_F^2`,
+    the mean energy one application of ``lower`` removes (negative: it raises the energy);
+    ``fit_residual`` = the relative residual of the ladder relation at ``omega_fit``
+    (relative to :math:`\|H\|_F`), ~1e-16 when ``lower`` is an exact ladder operator.
+    """
+    h, m = _matrix(hamiltonian), _matrix(lower)
+    if sp.issparse(h) != sp.issparse(m):
+        h, m = sp.csr_matrix(h), sp.csr_matrix(m)
+    size = _norm(m)
+    if not (size > 0):
+        raise ValueError("a transition's lowering operator must not be zero")
+    comm = h @ m - m @ h
+    inner = m.conj().T @ comm
+    trace = inner.diagonal().sum()
+    omega_fit = -float(np.real(trace)) / size**2
+    residual = _norm(comm + omega * m) / (omega * size)
+    scale = max(_norm(h), np.finfo(float).tiny)
+    fit_residual = _norm(comm + omega_fit * m) / (scale * size)
+    return residual, omega_fit, fit_residual
 
 
 class MasterEquation:
@@ -189,6 +268,7 @@ class MasterEquation:
             for tr in transitions:
                 op = check_operator(f"lowering operator of bath {name!r}", tr.operator,
                                      hamiltonian)
+                _check_transition(name, hamiltonian, op, tr.frequency)
                 terms.append(JumpTerm(float(bath.emission_rate(tr.frequency)), op,
                                       tr.frequency))
                 terms.append(JumpTerm(float(bath.absorption_rate(tr.frequency)), op.dag(),
@@ -209,6 +289,11 @@ class MasterEquation:
         """
         hamiltonian = check_hamiltonian(hamiltonian)
         energies, vectors = np.linalg.eigh(hamiltonian.full())
+        checks.non_negative("degeneracy_tol", degeneracy_tol)
+        width = float(energies[-1] - energies[0])
+        if width > 0 and not (degeneracy_tol < width):
+            raise ValueError(f"degeneracy_tol must be below the spectrum's width {width:.6g} "
+                             f"(it would merge every Bohr frequency), got {degeneracy_tol!r}")
         bohr = energies[None, :] - energies[:, None]  # bohr[i, j] = E_j - E_i
         groups = _group_frequencies(bohr, degeneracy_tol)
         jumps: dict[str, list[JumpTerm]] = {}
@@ -217,6 +302,12 @@ class MasterEquation:
             if name in jumps:
                 raise ValueError(f"two baths share the name {name!r}; give them distinct names")
             op = check_operator(f"coupling operator of bath {name!r}", coupling, hamiltonian)
+            asym, scale = _hermitian_defect(_matrix(op))
+            if not (asym <= 1e-12 * max(1.0, scale)):
+                raise ValueError(
+                    f"coupling operator of bath {name!r} must be Hermitian (a system operator "
+                    f"coupled to a bath is an observable); max |A - A^dagger| = {asym:.3g} "
+                    f"(max |A| = {scale:.3g})")
             a = vectors.conj().T @ op.full() @ vectors
             terms = []
             for omega, mask in groups:
@@ -471,10 +562,14 @@ class MasterEquation:
 
     def evolve(self, rho0: qutip.Qobj, times, e_ops=None, **kwargs):
         """Time evolution with QuTiP ``mesolve``; returns QuTiP's Result."""
+        if not isinstance(rho0, qutip.Qobj):
+            raise ValueError(f"rho0 must be a Qobj, got {type(rho0).__name__}")
         if rho0.dims != self.hamiltonian.dims and rho0.dims[0] != self.hamiltonian.dims[0]:
             raise ValueError(f"rho0 has dimensions {rho0.dims}, the hamiltonian "
                              f"{self.hamiltonian.dims}")
-        return qutip.mesolve(self.hamiltonian, rho0, np.asarray(times, dtype=float),
+        _as_density(rho0, self.hamiltonian, "rho0")
+        t = _check_times(times)
+        return qutip.mesolve(self.hamiltonian, rho0, t,
                              c_ops=self.collapse_operators(), e_ops=e_ops, **kwargs)
 
     def propagate(self, rho0: qutip.Qobj, times, e_ops: Sequence[qutip.Qobj] = (), *,
@@ -530,14 +625,21 @@ class MasterEquation:
         return {name: self.heat_current(rho, name) for name in self.jumps}
 
     def energy_balance_residual(self, rho: qutip.Qobj) -> float:
-        r""":math:`|\sum_b J_b|` relative to :math:`\max_b |J_b|` (0 when all vanish).
+        r""":math:`|\sum_b J_b|` relative to :math:`\max(\max_b |J_b|, J_{\rm floor})`.
 
         In a steady state of the global form it is zero to solver precision; the
         local form does not conserve energy exactly when subsystems interact, and
-        this number says by how much.
+        this number says by how much. The floor :math:`J_{\rm floor} = 10^{-10}
+        \max_b \|X_b\|_F` (:math:`X_b` the heat operator, :math:`|J_b| \le \|X_b\|`)
+        keeps currents that vanish to rounding (a dark state: 5e-18 against 5e-18) from
+        reading as a residual of order 1: below it the residual is absolute (in units of
+        the largest possible current), so it is always finite and 0 when all vanish.
         """
         currents = np.array(list(self.heat_currents(rho).values()))
-        scale = np.max(np.abs(currents)) if currents.size else 0.0
+        if not currents.size:
+            return 0.0
+        floor = 1e-10 * max(_norm(x) for x in self._heat_operators.values())
+        scale = max(float(np.max(np.abs(currents))), floor)
         return float(abs(currents.sum()) / scale) if scale > 0 else 0.0
 
     # -- Pauli limit ----------------------------------------------------------------------
@@ -613,9 +715,7 @@ def evolve_piecewise(segments: Sequence[tuple[MasterEquation, float]], rho0: qut
     import scipy.sparse.linalg as spla
 
     first = segments[0][0]
-    t = np.asarray(times, dtype=float)
-    if t.ndim != 1 or t.size == 0 or np.any(np.diff(t) < 0) or not np.all(np.isfinite(t)):
-        raise ValueError("times must be a non-empty, finite, non-decreasing 1-D array")
+    t = _check_times(times)
     untils = [float(u) for _, u in segments]
     if any(b <= a for a, b in zip(untils, untils[1:], strict=False)):
         raise ValueError(f"segment end times must increase, got {untils}")
@@ -632,7 +732,7 @@ def evolve_piecewise(segments: Sequence[tuple[MasterEquation, float]], rho0: qut
         check_charge(me.hamiltonian, me._cops_csr, blocks.charges, names)
         gens.append(block_liouvillian(me.hamiltonian, me._cops_csr, blocks))
         heat.append({n: blocks.weights(x) for n, x in me._heat_operators.items()})
-    rho0 = _as_density(rho0, first.hamiltonian)
+    rho0 = _as_density(rho0, first.hamiltonian, "rho0")
     v = blocks.vector(csr(rho0))
     weights = np.array([blocks.weights(csr(o)) for o in e_ops]).reshape(len(e_ops),
                                                                            blocks.size)
@@ -688,12 +788,43 @@ def _group_frequencies(bohr: np.ndarray, tol: float) -> list[tuple[float, np.nda
     return out
 
 
-def _as_density(rho, hamiltonian: qutip.Qobj) -> qutip.Qobj:
+def _check_times(times) -> np.ndarray:
+    """``times`` as a float array, or a ValueError: non-empty, finite, non-decreasing, 1-D."""
+    try:
+        t = np.asarray(times, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"times must be real numbers, got {times!r}") from err
+    if t.ndim != 1 or t.size == 0 or not np.all(np.isfinite(t)) \
+            or not np.all(np.diff(t) >= 0):
+        raise ValueError("times must be a non-empty, finite, non-decreasing 1-D array, got "
+                         f"{checks._show(t)}")
+    return t
+
+
+#: Tolerance on the trace and the Hermiticity of a density matrix given to the heat
+#: currents and the evolutions.
+DENSITY_TOL = 1e-8
+
+
+def _as_density(rho, hamiltonian: qutip.Qobj, name: str = "rho") -> qutip.Qobj:
+    """``rho`` (a ket is made a projector) after checking it is a finite, Hermitian,
+    unit-trace operator with the Hamiltonian's dims. Positivity is not checked (it
+    would cost an eigen-decomposition per call)."""
     if not isinstance(rho, qutip.Qobj):
-        raise ValueError(f"rho must be a Qobj, got {type(rho).__name__}")
+        raise ValueError(f"{name} must be a Qobj, got {type(rho).__name__}")
     if rho.isket:
         rho = qutip.ket2dm(rho)
     if rho.dims != hamiltonian.dims:
-        raise ValueError(f"rho has dimensions {rho.dims} but the hamiltonian has "
+        raise ValueError(f"{name} has dimensions {rho.dims} but the hamiltonian has "
                          f"{hamiltonian.dims}")
+    m = _matrix(rho)
+    checks.finite(name, m.data if sp.issparse(m) else m)
+    asym, _ = _hermitian_defect(m)
+    if not (asym <= DENSITY_TOL):
+        raise ValueError(f"{name} must be Hermitian (a density matrix); max |rho - "
+                         f"rho^dagger| = {asym:.3g} > {DENSITY_TOL:g}")
+    trace = complex(m.diagonal().sum())
+    if not (abs(trace - 1.0) <= DENSITY_TOL):
+        raise ValueError(f"{name} must have unit trace (a density matrix), got trace "
+                         f"{trace.real:.12g}{'' if trace.imag == 0 else f' + {trace.imag:.3g}j'}")
     return rho
