@@ -13,8 +13,17 @@ from scipy.special import expit
 from . import checks
 
 
-def _inverse_temperature(temperature):
-    t = np.asarray(checks.non_negative("temperature", temperature), dtype=float)
+def _real(name: str, value):
+    """``value`` after refusing a complex number (NumPy would silently drop its imaginary
+    part when it is cast to float)."""
+    arr = np.asarray(value)
+    if np.iscomplexobj(arr):
+        raise ValueError(f"{name} must be real, got {value!r}")
+    return value
+
+
+def _inverse_temperature(temperature, name: str = "temperature"):
+    t = np.asarray(checks.non_negative(name, _real(name, temperature)), dtype=float)
     with np.errstate(divide="ignore"):
         return np.where(t > 0, 1.0 / np.where(t > 0, t, 1.0), np.inf)
 
@@ -38,14 +47,30 @@ def bose(omega, temperature):
         :math:`K(\omega)n(\omega)` with an odd spectral density gives the right
         emission/absorption rates. Large :math:`\omega/T` underflows to 0 without
         overflow warnings.
+
+    Raises
+    ------
+    ValueError
+        At :math:`\omega = 0` with :math:`T > 0`, and when :math:`|\omega|/T` is below
+        :math:`1/\mathrm{float\_max} \approx 5.6\times10^{-309}` (e.g. a subnormal
+        :math:`\omega = 10^{-320}` at :math:`T = 1`): the occupation
+        :math:`\approx T/|\omega|` then exceeds the largest float, and ``inf`` would
+        poison every rate built from it.
     """
-    omega = np.asarray(checks.finite("omega", omega), dtype=float)
+    omega = np.asarray(checks.finite("omega", _real("omega", omega)), dtype=float)
     beta = _inverse_temperature(temperature)
     finite_beta = np.isfinite(beta)
     x = np.where(finite_beta, omega * np.where(finite_beta, beta, 0.0),
                  np.copysign(np.inf, omega))
     if np.any(x == 0):
         raise ValueError("bose(omega, T) diverges at omega = 0 with T > 0; got omega = 0")
+    tiny = np.abs(x) < 1.0 / np.finfo(float).max
+    if np.any(tiny):
+        k = np.flatnonzero(np.broadcast_to(tiny, x.shape).ravel())[0]
+        xs = np.broadcast_to(x, x.shape).ravel()
+        raise ValueError(f"bose(omega, T) overflows: omega/T = {xs[k]:.3g} gives an occupation "
+                         "~T/|omega| beyond the largest float 1.8e308 (omega subnormal or T "
+                         "huge)")
     with np.errstate(over="ignore", invalid="ignore"):
         n = np.where(x > 0, 1.0 / np.expm1(np.minimum(np.abs(x), 700.0)), 0.0)
         n = np.where(x > 700.0, 0.0, n)
@@ -59,8 +84,9 @@ def fermi(energy, temperature, chemical_potential=0.0):
 
     At :math:`T = 0` it is a step: 1 below :math:`\mu`, 0 above, 1/2 at it.
     """
-    e = np.asarray(checks.finite("energy", energy), dtype=float)
-    mu = np.asarray(checks.finite("chemical_potential", chemical_potential), dtype=float)
+    e = np.asarray(checks.finite("energy", _real("energy", energy)), dtype=float)
+    mu = np.asarray(checks.finite("chemical_potential",
+                                  _real("chemical_potential", chemical_potential)), dtype=float)
     beta = _inverse_temperature(temperature)
     x = e - mu
     with np.errstate(invalid="ignore"):
@@ -74,11 +100,17 @@ def effective_temperature(occupation, omega):
 
     :math:`T = \omega / \ln(1 + 1/\bar n)` (seed 000, Eq. 26). Returns 0 for
     :math:`\bar n = 0`; a negative occupation is not a thermal state and raises.
+    Below :math:`\bar n = 1` the logarithm is taken as :math:`\ln(1+\bar n) - \ln\bar n`,
+    so :math:`1/\bar n` never overflows (:math:`\bar n = 10^{-320}` gives
+    :math:`T = \omega/736.83`, not 0).
     """
-    n = np.asarray(checks.non_negative("occupation", occupation), dtype=float)
-    omega = np.asarray(checks.positive("omega", omega), dtype=float)
-    with np.errstate(divide="ignore"):
-        t = np.where(n > 0, omega / np.log1p(1.0 / np.where(n > 0, n, 1.0)), 0.0)
+    n = np.asarray(checks.non_negative("occupation", _real("occupation", occupation)),
+                   dtype=float)
+    omega = np.asarray(checks.positive("omega", _real("omega", omega)), dtype=float)
+    safe = np.where(n > 0, n, 1.0)
+    log = np.where(safe < 1.0, np.log1p(np.minimum(safe, 1.0)) - np.log(safe),
+                   np.log1p(1.0 / np.maximum(safe, 1.0)))
+    t = np.where(n > 0, omega / log, 0.0)
     return t.item() if t.ndim == 0 else t
 
 
@@ -91,11 +123,17 @@ def apparent_temperature(omega, excited_weight, ground_weight):
     :math:`w_g = \langle L L^\dagger\rangle` (seed 001, Eq. 19, with the
     numerator/denominator read so that a Gibbs state gives its own temperature).
     Population inversion gives a negative temperature; :math:`w_e = w_g` gives
-    :math:`\pm\infty`.
+    :math:`\pm\infty`. Both weights 0 (the transition holds no population) is refused:
+    no temperature is defined.
     """
-    omega = np.asarray(checks.positive("omega", omega), dtype=float)
-    we = np.asarray(checks.non_negative("excited_weight", excited_weight), dtype=float)
-    wg = np.asarray(checks.non_negative("ground_weight", ground_weight), dtype=float)
+    omega = np.asarray(checks.positive("omega", _real("omega", omega)), dtype=float)
+    we = np.asarray(checks.non_negative("excited_weight", _real("excited_weight",
+                                                                excited_weight)), dtype=float)
+    wg = np.asarray(checks.non_negative("ground_weight", _real("ground_weight",
+                                                              ground_weight)), dtype=float)
+    if np.any((we == 0) & (wg == 0)):
+        raise ValueError("excited_weight and ground_weight are both 0: the transition holds "
+                         "no population, so it has no temperature")
     with np.errstate(divide="ignore", invalid="ignore"):
         log_ratio = np.log(wg) - np.log(we)
         t = np.where(log_ratio == 0, np.inf, omega / log_ratio)
@@ -134,8 +172,9 @@ def boltzmann_fit(energies, populations) -> BoltzmannFit:
 
     Negative temperatures are allowed and reported (:attr:`BoltzmannFit.is_negative`).
     """
-    e = np.asarray(checks.finite("energies", energies), dtype=float).ravel()
-    p = np.asarray(checks.non_negative("populations", populations), dtype=float).ravel()
+    e = np.asarray(checks.finite("energies", _real("energies", energies)), dtype=float).ravel()
+    p = np.asarray(checks.non_negative("populations", _real("populations", populations)),
+                   dtype=float).ravel()
     if e.shape != p.shape:
         raise ValueError(f"energies and populations must have the same length, got "
                          f"{e.size} and {p.size}")
@@ -153,10 +192,12 @@ def sector_temperatures(energies, populations, sectors) -> dict:
     """Boltzmann fits per conserved-charge sector (e.g. magnetisation of a spin chain).
 
     ``sectors`` labels each level; returns ``{label: BoltzmannFit}`` for every
-    sector with at least two populated levels of different energy.
+    sector with at least two populated levels of different energy. Energies must be
+    finite and populations finite and >= 0.
     """
-    e = np.asarray(energies, dtype=float).ravel()
-    p = np.asarray(populations, dtype=float).ravel()
+    e = np.asarray(checks.finite("energies", _real("energies", energies)), dtype=float).ravel()
+    p = np.asarray(checks.non_negative("populations", _real("populations", populations)),
+                   dtype=float).ravel()
     s = np.asarray(sectors).ravel()
     if not (e.shape == p.shape == s.shape):
         raise ValueError(f"energies, populations and sectors must have equal lengths, got "
@@ -225,8 +266,14 @@ def gibbs_state(hamiltonian, temperature):
 
     if not isinstance(hamiltonian, qutip.Qobj) or not hamiltonian.isoper:
         raise ValueError(f"hamiltonian must be an operator Qobj, got {hamiltonian!r}")
-    checks.positive("temperature", temperature)
-    energies, vectors = np.linalg.eigh(hamiltonian.full())
+    checks.positive("temperature", _real("temperature", temperature))
+    h = hamiltonian.full()
+    checks.finite("hamiltonian", h)
+    asym = float(np.max(np.abs(h - h.conj().T))) if h.size else 0.0
+    scale = float(np.max(np.abs(h))) if h.size else 0.0
+    if not (asym <= 1e-12 * max(1.0, scale)):
+        raise ValueError(f"hamiltonian must be Hermitian; max |H - H^dagger| = {asym:.3g}")
+    energies, vectors = np.linalg.eigh(h)
     weights = np.exp(-(energies - energies.min()) / temperature)
     rho = (vectors * (weights / weights.sum())) @ vectors.conj().T
     return qutip.Qobj(rho, dims=hamiltonian.dims)
