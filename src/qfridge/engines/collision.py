@@ -110,6 +110,13 @@ def _ancilla_spectrum(ancilla_state: qutip.Qobj):
 UNITARY_TOL = 1e-10
 
 
+def _check_finite(name: str, op: qutip.Qobj):
+    """Refuse NaN/inf entries, on the stored data (QuTiP's conversion of dense data to CSR
+    drops NaN entries, so the check must come before any ``_csr``)."""
+    data = op.data.as_scipy().data if isinstance(op.data, qutip.data.CSR) else op.full()
+    checks.finite(name, data)
+
+
 def unitarity_error(unitary: qutip.Qobj) -> float:
     r""":math:`\max|U^\dagger U - 1|` (NaN if ``unitary`` holds a NaN)."""
     u = _csr(unitary)
@@ -173,6 +180,7 @@ class CollisionMap:
         if len(dims) < 2 or dims[-1] != eta.dims[0][0] or len(eta.dims[0]) != 1:
             raise ValueError(f"unitary acts on {dims}; expected system dims followed by the "
                              f"ancilla dimension {eta.dims[0]}")
+        _check_finite("unitary", unitary)
         err = unitarity_error(unitary)
         if not (err <= UNITARY_TOL):
             raise ValueError(f"unitary must be unitary: max |U^dagger U - 1| = {err:.3g} > "
@@ -309,6 +317,8 @@ class KrausMap:
         dims = ops[0].dims
         if any(k.dims != dims for k in ops):
             raise ValueError(f"all Kraus operators must have dims {dims}")
+        for i, k in enumerate(ops):
+            _check_finite(f"kraus[{i}]", k)
         self._kraus = ops
         self.system_dims = dims[0]
         checks.non_negative("atol", atol)
