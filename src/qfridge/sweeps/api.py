@@ -78,8 +78,9 @@ def _axis_values(axis: Axis) -> list:
 
 
 def sweep(func: Callable, grid: Mapping, *, fixed: Mapping | None = None, executor=None,
-          store=None, chunks=None, progress: bool = True, vectorized: bool = False
-          ) -> xr.Dataset:
+          store=None, chunks=None, progress: bool = True, vectorized: bool = False,
+          timeout: float | None = None, max_points: int | None = None,
+          allow_large: bool = False) -> xr.Dataset:
     r"""Evaluate ``func`` at every point of a grid and collect the results in a Dataset.
 
     Parameters
@@ -113,8 +114,10 @@ def sweep(func: Callable, grid: Mapping, *, fixed: Mapping | None = None, execut
         parameters or chunking is refused (:class:`~qfridge.sweeps.StoreMismatch`).
     chunks : int or mapping, optional
         Chunk size: an int (target points per chunk) or a mapping axis → extent.
-        Default: about 200 chunks for point-wise sweeps, 65 536 points per chunk
-        for vectorised ones. Chunks are the unit of work, of progress and of storage.
+        Default for point-wise sweeps: about 200 chunks, but at least 64 points per
+        chunk (fewer only to keep 8 chunks), so per-chunk costs (a store write,
+        a task round trip) stay a few percent; 65 536 points per chunk for
+        vectorised ones. Chunks are the unit of work, of progress and of storage.
     progress : bool
         Show a tqdm bar over chunks (points/s, ETA) once the sweep has run for 1 s.
     vectorized : bool
@@ -133,7 +136,9 @@ def sweep(func: Callable, grid: Mapping, *, fixed: Mapping | None = None, execut
         Warnings are summarised once per category as a :class:`SweepPointWarning`
         instead of being printed once per point; warning filters still apply inside
         ``func`` (an ``"error"`` filter makes the point fail).
-        A point fails when ``func`` raises or returns a non-finite value; its
+        A point fails when ``func`` raises (``SystemExit`` included), returns a
+        non-finite value, returns variables or shapes that differ from most points,
+        or (``"processes"``) kills its worker process (``os._exit``, a segfault); its
         values are NaN and ``failed`` is True, and a :class:`SweepFailureWarning`
         is issued. Attributes: ``qfridge_version``, ``function``, ``fixed`` (JSON),
         ``executor``, ``seconds``, ``n_points``, ``n_failed``, ``n_warned``, ``chunks_computed``,
@@ -162,6 +167,9 @@ def sweep(func: Callable, grid: Mapping, *, fixed: Mapping | None = None, execut
         executor = "serial" if vectorized else "processes"
     check_executor(executor)
     shape = tuple(len(a) for a in axes.values())
+    check_size(shape, names, max_points, allow_large)
+    if timeout is not None and (isinstance(timeout, bool) or not timeout > 0):
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
     extent = block_shape(shape, names, chunks, vectorized)
     all_blocks = list(blocks(shape, extent))
     description = {
@@ -195,11 +203,24 @@ def sweep(func: Callable, grid: Mapping, *, fixed: Mapping | None = None, execut
     with tqdm(total=int(np.prod(shape)), initial=sum(sizes[c] for c in results),
               unit="pt", delay=1.0, disable=not progress, desc=_function_name(func)[-30:],
               dynamic_ncols=True) as bar:
-        for cid, chunk in run_chunks(executor, func, tasks, fixed, vectorized):
+        for cid, chunk in run_chunks(executor, func, tasks, fixed, vectorized,
+                                            timeout):
             if chunk_store is not None:
                 chunk_store.save(cid, chunk)
             results[cid] = chunk
             bar.update(sizes[cid])
+
+    # chunks whose points disagree on the returned variables/shapes decided locally (a tie
+    # in a small chunk): re-run them against the layout most of the sweep's points have
+    layout = _majority_layout(results, len(names))
+    redo = [(cid, names, [axes[n].values[s] for n, s in zip(names, slices, strict=True)])
+            for cid, slices in all_blocks if _disagrees(results[cid], layout, len(names))]
+    if redo:
+        for cid, chunk in run_chunks(executor, func, redo, fixed, vectorized, timeout,
+                                     layout=layout):
+            if chunk_store is not None:
+                chunk_store.save(cid, chunk)
+            results[cid] = chunk
 
     ds = _assemble(axes, shape, all_blocks, results)
     n_failed = int(ds["failed"].sum())
@@ -225,6 +246,33 @@ def sweep(func: Callable, grid: Mapping, *, fixed: Mapping | None = None, execut
                       f"{where}: {msg}); see the Dataset's 'failed' and 'error' variables",
                       SweepFailureWarning, stacklevel=2)
     return ds
+
+
+MAX_POINTS = 10**7
+"""Default largest grid :func:`sweep` starts without ``allow_large=True``."""
+
+
+class SweepTooLarge(ValueError):
+    """The grid has more points than ``max_points``; pass ``allow_large=True`` to run it."""
+
+
+def grid_size_message(n_points: int, names, shape, limit: int) -> str:
+    sizes = " x ".join(f"{n}={k}" for n, k in zip(names, shape, strict=True))
+    hours = n_points * 1e-3 / 3600
+    return (f"the grid has {n_points:,} points ({sizes}), more than the limit of {limit:,}; "
+            f"at 1 ms per point on one core that is about {hours:,.3g} hours")
+
+
+def check_size(shape, names, max_points=None, allow_large=False) -> int:
+    """The number of grid points; :class:`SweepTooLarge` above ``max_points``."""
+    n_points = math.prod(int(k) for k in shape)
+    limit = MAX_POINTS if max_points is None else max_points
+    if isinstance(limit, bool) or not isinstance(limit, int | np.integer) or limit < 1:
+        raise ValueError(f"max_points must be an int >= 1, got {max_points!r}")
+    if n_points > limit and not allow_large:
+        raise SweepTooLarge(grid_size_message(n_points, names, shape, int(limit))
+                            + " (pass allow_large=True or raise max_points to run it)")
+    return n_points
 
 
 def first_failure(ds: xr.Dataset) -> tuple[dict, str] | None:
@@ -259,29 +307,71 @@ def _summarise_warnings(ds: xr.Dataset, names: list[str]) -> None:
                       SweepPointWarning, stacklevel=3)
 
 
-def _assemble(axes: dict[str, Axis], shape, all_blocks, results) -> xr.Dataset:
-    """Place every chunk's values at its position in the full grid."""
-    names = list(axes)
-    layout: dict[str, tuple] = {}
-    extra_coords: dict[str, xr.DataArray] = {}
-    for cid, _ in all_blocks:
-        chunk = results[cid]
+def _majority_layout(results, ndim: int) -> dict[str, tuple]:
+    """Per quantity, the (extra dims, extra shape) most successful points returned."""
+    votes: dict[str, dict[tuple, int]] = {}
+    for chunk in results.values():
+        weight = max(1, int((~chunk["failed"].values).sum()))
         for name, var in chunk.data_vars.items():
             if name in ("failed", "error", "warnings"):
                 continue
-            dims = var.dims[len(names):]
-            extra = var.shape[len(names):]
-            dtype = np.result_type(var.dtype, np.float64)
-            if name in layout:
-                odims, oextra, odtype = layout[name]
-                if (odims, oextra) != (dims, extra):
-                    raise ValueError(f"quantity {name!r} has dims {dims} {extra} in one chunk "
-                                     f"and {odims} {oextra} in another")
-                dtype = np.result_type(dtype, odtype)
-            layout[name] = (dims, extra, dtype)
+            key = (tuple(var.dims[ndim:]), tuple(var.shape[ndim:]))
+            votes.setdefault(name, {})
+            votes[name][key] = votes[name].get(key, 0) + weight
+    return {name: next(k for k, v in counts.items() if v == max(counts.values()))
+            for name, counts in votes.items()}
+
+
+def _disagrees(chunk: xr.Dataset, layout: dict, ndim: int) -> bool:
+    from .evaluate import LAYOUT_CONFLICT
+
+    quantities = {n: (tuple(v.dims[ndim:]), tuple(v.shape[ndim:]))
+                  for n, v in chunk.data_vars.items() if n not in ("failed", "error", "warnings")}
+    if quantities and quantities != layout:
+        return True
+    return bool(np.char.find(chunk["error"].values.astype(str), LAYOUT_CONFLICT).max() >= 0)
+
+
+def _assemble(axes: dict[str, Axis], shape, all_blocks, results) -> xr.Dataset:
+    """Place every chunk's values at its position in the full grid."""
+    names = list(axes)
+    # per quantity, the (dims, extra shape) most of the successful points have; a chunk
+    # that disagrees has its points failed (one odd chunk never aborts the sweep)
+    votes: dict[str, dict[tuple, int]] = {}
+    dtypes: dict[str, np.dtype] = {}
+    extra_coords: dict[str, xr.DataArray] = {}
+    for cid, _ in all_blocks:
+        chunk = results[cid]
+        weight = max(1, int((~chunk["failed"].values).sum()))
+        for name, var in chunk.data_vars.items():
+            if name in ("failed", "error", "warnings"):
+                continue
+            key = (var.dims[len(names):], var.shape[len(names):])
+            votes.setdefault(name, {})
+            votes[name][key] = votes[name].get(key, 0) + weight
+    layout: dict[str, tuple] = {}
+    for name, counts in votes.items():
+        best = max(counts.values())
+        layout[name] = next(k for k, v in counts.items() if v == best)
+    odd: dict[tuple, str] = {}
+    for cid, _ in all_blocks:
+        chunk = results[cid]
+        for name, (dims, extra) in layout.items():
+            if name in chunk.data_vars:
+                var = chunk[name]
+                this = (var.dims[len(names):], var.shape[len(names):])
+                if this != (dims, extra):
+                    odd[cid] = (f"returned {name!r} with dims {this[0]} shape {this[1]}, but "
+                                f"most points returned dims {dims} shape {extra}")
+                    continue
+                dtypes[name] = np.result_type(var.dtype, np.float64, dtypes.get(name, np.float64))
+        if cid in odd:
+            continue
         for cname, coord in chunk.coords.items():
             if cname not in names and cname not in extra_coords:
                 extra_coords[cname] = coord.variable
+    layout = {name: (dims, extra, dtypes.get(name, np.float64))
+              for name, (dims, extra) in layout.items()}
     arrays = {name: np.full(shape + extra, np.nan, dtype=dtype)
               for name, (_, extra, dtype) in layout.items()}
     failed = np.zeros(shape, dtype=bool)
@@ -289,13 +379,19 @@ def _assemble(axes: dict[str, Axis], shape, all_blocks, results) -> xr.Dataset:
     warned = np.full(shape, "", dtype=object)
     for cid, slices in all_blocks:
         chunk = results[cid]
-        for name in arrays:
-            if name in chunk.data_vars:
-                arrays[name][slices] = chunk[name].values
         failed[slices] = chunk["failed"].values
         error[slices] = chunk["error"].values
         if "warnings" in chunk.data_vars:
             warned[slices] = chunk["warnings"].values
+        if cid in odd:
+            block_err = error[slices]
+            block_err[~failed[slices]] = odd[cid]
+            error[slices] = block_err
+            failed[slices] = True
+            continue
+        for name in arrays:
+            if name in chunk.data_vars:
+                arrays[name][slices] = chunk[name].values
     # a quantity missing from a chunk whose points did not all fail would be a silent NaN
     for name, arr in arrays.items():
         missing = np.isnan(arr.reshape(shape + (-1,)).real).all(axis=-1) & ~failed

@@ -93,38 +93,117 @@ def _fill_dtype(dtype) -> np.dtype:
     return np.result_type(dtype, np.float64)
 
 
-def evaluate_pointwise(func, names, values, fixed) -> xr.Dataset:
-    """Call ``func(**point, **fixed)`` at every point of the block."""
+class VectorizedShapeError(ValueError):
+    """A vectorised function returned something that is not one value per point of the
+    chunk (e.g. one scalar for the whole chunk). Not a point failure: the sweep stops."""
+
+
+class PointTimeout(Exception):
+    """A point ran longer than the sweep's per-point time limit."""
+
+
+_POINT_TRACKER = None
+"""Set on process-pool workers: called as ``tracker(chunk_id, index)`` before each point
+(``index`` ``None`` for a vectorised call), so a worker that dies can be traced to its point."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds):
+    """Raise :class:`PointTimeout` in the block after ``seconds`` (SIGALRM; main thread of a
+    POSIX process only, elsewhere no limit)."""
+    import signal
+    import threading
+
+    if not seconds or not hasattr(signal, "setitimer") \
+            or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _raise(signum, frame):
+        raise PointTimeout(f"point exceeded the time limit of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _call_point(func, point, fixed, names, timeout):
+    with _time_limit(timeout):
+        return _normalise(func(**point, **fixed), tuple(names))
+
+
+LAYOUT_CONFLICT = "but most points"
+"""In the error of a point whose variables/shapes differ from the others of its chunk."""
+
+
+def evaluate_pointwise(func, names, values, fixed, *, timeout=None, skip=None, cid=None,
+                       layout=None) -> xr.Dataset:
+    """Call ``func(**point, **fixed)`` at every point of the block.
+
+    The points that return the most common set of variables and shapes define the
+    block's layout; a point returning anything else fails with a message saying so
+    (so one odd point, even the first, never makes the others fail); ``layout`` (name →
+    (dims, shape)), when given, is the expected one instead. ``skip`` maps a
+    point index to a failure message recorded without calling ``func`` (points that
+    killed their worker). ``SystemExit`` raised by ``func`` is a point failure too.
+    """
     shape = tuple(len(v) for v in values)
-    results: dict[tuple, dict] = {}
+    outputs: dict[tuple, dict] = {}
     errors = np.full(shape, "", dtype=object)
     warned = np.full(shape, "", dtype=object)
-    layout: dict[str, tuple] | None = None  # name -> (dims, shape, dtype)
-    coords: dict[str, np.ndarray] = {}
+    skip = skip or {}
+    expected = layout
     for idx in np.ndindex(*shape):
+        if idx in skip:
+            errors[idx] = skip[idx]
+            continue
         point = {n: values[a][i].item() for a, (n, i) in enumerate(zip(names, idx, strict=True))}
         messages: list[str] = []
+        if _POINT_TRACKER is not None:
+            _POINT_TRACKER(cid, idx)
         try:
             with _recording(messages):
-                out = _normalise(func(**point, **fixed), tuple(names))
-        except Exception as err:  # noqa: BLE001 - recorded per point, the sweep goes on
+                outputs[idx] = _call_point(func, point, fixed, names, timeout)
+        except (Exception, SystemExit) as err:  # noqa: BLE001 - recorded per point, the sweep goes on
             errors[idx] = _describe(err)
-            continue
         finally:
             warned[idx] = _join(messages)
-        this = {k: (d, a.shape) for k, (d, a, _) in out.items()}
-        if layout is None:
-            layout = this
+    if _POINT_TRACKER is not None:
+        _POINT_TRACKER(cid, "done")
+    layouts = {idx: tuple(sorted((k, d, a.shape) for k, (d, a, _) in out.items()))
+               for idx, out in outputs.items()}
+    layout = None
+    coords: dict[str, np.ndarray] = {}
+    results: dict[tuple, dict] = {}
+    if layouts:
+        counts: dict[tuple, int] = {}
+        for key in layouts.values():
+            counts[key] = counts.get(key, 0) + 1
+        best = max(counts.values())
+        majority = next(k for k in layouts.values() if counts[k] == best)  # ties: first seen
+        if expected is not None:
+            majority = tuple(sorted((k, tuple(d), tuple(s)) for k, (d, s) in expected.items()))
+        layout = {k: (d, s) for k, d, s in majority}
+        for idx, out in outputs.items():
+            if layouts[idx] != majority:
+                this = {k: (d, s) for k, d, s in layouts[idx]}
+                errors[idx] = (f"returned {sorted(this)} with dims/shapes {this}, but "
+                               f"most of the sweep's points returned {layout}"
+                               if expected is not None else
+                               f"returned {sorted(this)} with dims/shapes {this}, "
+                               f"{LAYOUT_CONFLICT} ({best}) returned {layout}")
+                continue
             for _, (_, _, c) in out.items():
-                coords.update(c)
-        elif this != layout:
-            errors[idx] = (f"returned {sorted(this)} with dims/shapes {this}, but earlier points "
-                           f"returned {layout}")
-            continue
-        bad = [m for k, (_, a, _) in out.items() if (m := _nonfinite(k, a))]
-        if bad:
-            errors[idx] = "; ".join(bad)
-        results[idx] = {k: a for k, (_, a, _) in out.items()}
+                for k, v in c.items():
+                    coords.setdefault(k, v)
+            bad = [m for k, (_, a, _) in out.items() if (m := _nonfinite(k, a))]
+            if bad:
+                errors[idx] = "; ".join(bad)
+            results[idx] = {k: a for k, (_, a, _) in out.items()}
     return _assemble_block(names, values, shape, results, errors, warned, layout, coords)
 
 
@@ -133,7 +212,8 @@ def _assemble_block(names, values, shape, results, errors, warned, layout, coord
     data_vars = {}
     if layout:
         for name, (dims, extra) in layout.items():
-            dtype = _fill_dtype(np.result_type(*[r[name].dtype for r in results.values()]))
+            dtype = _fill_dtype(np.result_type(np.float64,
+                                               *[r[name].dtype for r in results.values()]))
             arr = np.full(shape + extra, np.nan, dtype=dtype)
             for idx, r in results.items():
                 arr[idx] = r[name]
@@ -147,14 +227,16 @@ def _assemble_block(names, values, shape, results, errors, warned, layout, coord
     return xr.Dataset(data_vars, coords=all_coords)
 
 
-def evaluate_vectorized(func, names, values, fixed) -> xr.Dataset:
+def evaluate_vectorized(func, names, values, fixed, *, timeout=None, cid=None) -> xr.Dataset:
     """Call ``func`` once with broadcast arrays of the block; on an exception fall back to
     point-wise calls so the failing points are found and recorded."""
     shape = tuple(len(v) for v in values)
     mesh = np.meshgrid(*values, indexing="ij")
     messages: list[str] = []
+    if _POINT_TRACKER is not None:
+        _POINT_TRACKER(cid, None)
     try:
-        with _recording(messages):
+        with _recording(messages), _time_limit(timeout and timeout * int(np.prod(shape))):
             out = func(**dict(zip(names, mesh, strict=True)), **fixed)
         if not isinstance(out, Mapping):
             out = {DEFAULT_NAME: out}
@@ -173,7 +255,15 @@ def evaluate_vectorized(func, names, values, fixed) -> xr.Dataset:
                                if len(v.dims) == 1 and v.dims[0] not in names})
                 arr = np.asarray(value.values)
             else:
-                arr = np.broadcast_to(np.asarray(value), shape).copy()
+                arr = np.asarray(value)
+                if arr.size == 1 and int(np.prod(shape)) > 1:
+                    raise VectorizedShapeError(
+                        f"vectorized function returned one value of {name!r} (shape "
+                        f"{arr.shape}) for a chunk of {int(np.prod(shape))} points (shape "
+                        f"{shape}); it must return one value per point (an array of the "
+                        "chunk's shape); a scalar is not broadcast. Use vectorized=False for "
+                        "a point function")
+                arr = np.broadcast_to(arr, shape).copy()
                 dims = tuple(names)
             if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
                 raise ValueError(f"returned {name!r} must be numeric")
@@ -186,9 +276,11 @@ def evaluate_vectorized(func, names, values, fixed) -> xr.Dataset:
                     msg = f"returned a non-finite {name}"
                     errors[idx] = msg if not errors[idx] else f"{errors[idx]}; {msg}"
             data_vars[name] = (dims, arr)
-    except Exception:  # noqa: BLE001 - localise the failure point by point
+    except VectorizedShapeError:
+        raise
+    except (Exception, SystemExit):  # noqa: BLE001 - localise the failure point by point
         scalar_values = [np.asarray(v) for v in values]
-        return evaluate_pointwise(func, names, scalar_values, fixed)
+        return evaluate_pointwise(func, names, scalar_values, fixed, timeout=timeout, cid=cid)
     data_vars["failed"] = (tuple(names), errors != "")
     data_vars["error"] = (tuple(names), errors.astype(str))
     # one call for the whole chunk: its warnings belong to every point of the chunk
@@ -198,12 +290,16 @@ def evaluate_vectorized(func, names, values, fixed) -> xr.Dataset:
     return xr.Dataset(data_vars, coords=all_coords)
 
 
-def evaluate_chunk(func, names, values, fixed, vectorized) -> xr.Dataset:
-    """One chunk: ``func`` may be a callable or its cloudpickle bytes."""
+def evaluate_chunk(func, names, values, fixed, vectorized, *, timeout=None, skip=None,
+                   cid=None, layout=None) -> xr.Dataset:
+    """One chunk: ``func`` may be a callable or its cloudpickle bytes. ``timeout``: seconds
+    per point (a vectorised call gets the chunk's points times that); ``skip``: point
+    index → failure message, recorded without calling ``func`` (forces point-wise)."""
     if isinstance(func, bytes):
         import cloudpickle
 
         func = cloudpickle.loads(func)
-    if vectorized:
-        return evaluate_vectorized(func, names, values, fixed)
-    return evaluate_pointwise(func, names, values, fixed)
+    if vectorized and not skip and layout is None:
+        return evaluate_vectorized(func, names, values, fixed, timeout=timeout, cid=cid)
+    return evaluate_pointwise(func, names, [np.asarray(v) for v in values], fixed,
+                              timeout=timeout, skip=skip, cid=cid, layout=layout)

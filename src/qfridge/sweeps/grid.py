@@ -11,6 +11,14 @@ import numpy as np
 DEFAULT_POINTWISE_CHUNKS = 200
 """Default number of chunks a point-wise sweep is split into (fewer if the grid is smaller)."""
 
+MIN_POINTWISE_POINTS = 64
+"""Smallest default chunk of a point-wise sweep (points), unless that leaves fewer than
+:data:`MIN_POINTWISE_CHUNKS` chunks: every chunk costs a store write (~10-20 ms of
+NetCDF/HDF5 plus fsync) and a task round trip, which must stay small against the work."""
+
+MIN_POINTWISE_CHUNKS = 8
+"""Small grids are still split into this many chunks (load balance over the workers)."""
+
 DEFAULT_VECTORIZED_POINTS = 65_536
 """Default number of points per chunk of a vectorised sweep."""
 
@@ -98,8 +106,11 @@ def block_shape(shape: tuple[int, ...], names: list[str], chunks, vectorized: bo
     """
     total = int(np.prod(shape))
     if chunks is None:
-        target = (DEFAULT_VECTORIZED_POINTS if vectorized
-                  else max(1, -(-total // DEFAULT_POINTWISE_CHUNKS)))
+        if vectorized:
+            target = DEFAULT_VECTORIZED_POINTS
+        else:
+            target = max(1, -(-total // DEFAULT_POINTWISE_CHUNKS),
+                         min(MIN_POINTWISE_POINTS, -(-total // MIN_POINTWISE_CHUNKS)))
         return _from_target(shape, target)
     if isinstance(chunks, Mapping):
         unknown = set(chunks) - set(names)

@@ -1,0 +1,152 @@
+"""Nothing silently wrong, no work lost: odd shapes, dying workers, time limits, huge grids,
+CLI output checks, untrusted config files (see docs/sweeps.md, "Failures, limits and trust")."""
+
+import errno
+import faulthandler
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import warnings
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from qfridge.sweeps import SweepFailureWarning, sweep
+from qfridge.sweeps.api import SweepTooLarge
+from qfridge.sweeps.grid import block_shape
+
+
+def _quiet(*args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SweepFailureWarning)
+        return sweep(*args, progress=False, **kwargs)
+
+
+def odd_first(x):
+    return {"y": np.zeros(3) if x == 0 else np.ones(2) * x}
+
+
+def odd_alone(x):
+    return {"y": np.zeros(3) if x == 7 else np.ones(2) * x}
+
+
+@pytest.mark.parametrize("chunks", [None, 1])
+def test_odd_shape_fails_that_point_only(tmp_path, chunks):
+    for func, bad in ((odd_first, 0), (odd_alone, 7)):
+        store = tmp_path / f"{func.__name__}-{chunks}"
+        ds = _quiet(func, {"x": np.arange(10)}, executor="serial", chunks=chunks, store=store)
+        assert ds["failed"].values.tolist() == [x == bad for x in range(10)]
+        assert "most" in str(ds["error"].sel(x=bad).values)
+        assert ds["y"].shape == (10, 2)
+        again = _quiet(func, {"x": np.arange(10)}, executor="serial", chunks=chunks,
+                       store=store)  # resume does not raise either
+        assert again.attrs["chunks_computed"] == 0
+        assert again["failed"].values.tolist() == ds["failed"].values.tolist()
+
+
+def test_vectorized_scalar_is_refused_not_broadcast():
+    with pytest.raises(ValueError, match="one value per point"):
+        sweep(lambda x: {"y": np.sum(x)}, {"x": np.arange(5.0)}, vectorized=True,
+              progress=False)
+
+
+def dies(x):
+    if x == 3:
+        os._exit(3)
+    if x == 5:
+        faulthandler.disable()  # no traceback dump from pytest's handler
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if x == 6:
+        raise SystemExit("bye")
+    return {"y": float(x)}
+
+
+def test_dying_workers_fail_their_point_only():
+    ds = _quiet(dies, {"x": np.arange(9)}, executor="processes", chunks=2)
+    assert ds["failed"].values.tolist() == [x in (3, 5, 6) for x in range(9)]
+    assert "WorkerDied" in str(ds["error"].sel(x=3).values)
+    assert "SIGSEGV" in str(ds["error"].sel(x=5).values) or \
+        "WorkerDied" in str(ds["error"].sel(x=5).values)
+    assert "SystemExit: bye" in str(ds["error"].sel(x=6).values)
+    np.testing.assert_array_equal(ds["y"].sel(x=[0, 1, 2, 4, 7, 8]).values, [0, 1, 2, 4, 7, 8])
+
+
+def slow(x):
+    if x == 1:
+        time.sleep(30)
+    if x == 2:  # SIGALRM blocked: only the hard limit (ending the worker) stops it
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(30)
+    return {"y": float(x)}
+
+
+def test_time_limit_per_point():
+    t = time.perf_counter()
+    ds = _quiet(slow, {"x": np.arange(4)}, executor="processes", chunks=2, timeout=0.1)
+    assert time.perf_counter() - t < 10
+    assert ds["failed"].values.tolist() == [False, True, True, False]
+    assert "time limit of 0.1 s" in str(ds["error"].sel(x=1).values)
+    assert "time limit" in str(ds["error"].sel(x=2).values)
+    ds = _quiet(slow, {"x": np.arange(2)}, executor="serial", timeout=0.2)
+    assert ds["failed"].values.tolist() == [False, True]
+
+
+def test_pool_workers_exit_when_the_parent_is_killed(tmp_path):
+    script = tmp_path / "parent.py"
+    pids = tmp_path / "pids"
+    script.write_text(textwrap.dedent(f"""
+        import os, time, numpy as np
+        from qfridge.sweeps import sweep
+        def f(x):
+            with open({str(pids)!r}, "a") as fh:
+                fh.write(f"{{os.getpid()}}\\n")
+            time.sleep(60)
+            return {{"y": x}}
+        sweep(f, {{"x": np.arange(4.0)}}, executor="processes", chunks=1, progress=False)
+    """))
+    proc = subprocess.Popen([sys.executable, str(script)])
+    deadline = time.monotonic() + 30
+    while not (pids.exists() and pids.read_text().count("\n") >= 1):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    workers = {int(p) for p in pids.read_text().split()}
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 5
+    alive = set(workers)
+    while alive and time.monotonic() < deadline:
+        alive = {p for p in alive if _alive(p)}
+        time.sleep(0.1)
+    assert not alive, f"workers {alive} outlived their killed parent"
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as fh:  # a zombie is dead
+        return fh.read().split(")")[-1].split()[0] != "Z"
+
+
+def test_default_chunks_batch_small_points():
+    assert block_shape((30, 20), ["x", "y"], None, False) == (3, 20)  # 10 chunks of 60
+    assert block_shape((1000, 1000), ["x", "y"], None, False) == (5, 1000)  # 200 chunks
+    assert block_shape((16,), ["x"], None, False) == (2,)  # still 8 chunks
+
+
+def test_huge_grid_refused_unless_allowed():
+    grid = {"a": np.arange(10**6), "b": np.arange(10**6)}
+    t = time.perf_counter()
+    with pytest.raises(SweepTooLarge, match=r"1,000,000,000,000 points .*hours"):
+        sweep(lambda a, b: a, grid, progress=False)
+    assert time.perf_counter() - t < 1
+    with pytest.raises(SweepTooLarge, match="more than the limit of 10"):
+        sweep(lambda a: a, {"a": np.arange(11)}, max_points=10, progress=False)
+    ds = sweep(lambda a: a, {"a": np.arange(11)}, max_points=10, allow_large=True,
+               executor="serial", progress=False)
+    assert ds.attrs["n_points"] == 11
