@@ -77,6 +77,30 @@ def test_second_writer_in_another_process_is_refused(tmp_path):
     ChunkStore(path, DESCRIPTION).close()  # the lock died with its holder
 
 
+def _worker(ready, release):
+    ready.set()
+    release.wait(30)
+
+
+def test_forked_worker_does_not_keep_the_store_locked(tmp_path):
+    import multiprocessing
+
+    path = tmp_path / "s.store"
+    store = ChunkStore(path, DESCRIPTION)
+    ctx = multiprocessing.get_context("fork")
+    ready, release = ctx.Event(), ctx.Event()
+    child = ctx.Process(target=_worker, args=(ready, release))  # outlives its parent's store
+    child.start()
+    try:
+        assert ready.wait(30)  # the child runs (its at-fork hooks have run)
+        store._lock_fh.close()  # the parent dies (SIGKILL): its fd closes, no unlock
+        store._lock_fh = None
+        ChunkStore(path, DESCRIPTION).close()  # not locked by the still-running worker
+    finally:
+        release.set()
+        child.join(30)
+
+
 # ------------------------------------------------------------------------- identity
 
 def test_changed_code_is_refused(tmp_path, monkeypatch):

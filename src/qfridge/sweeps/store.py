@@ -43,6 +43,7 @@ import re
 import sys
 import types
 import uuid
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -304,6 +305,25 @@ def _fsync_dir(path: Path) -> None:
 
 # ----------------------------------------------------------------- the store
 
+_OPEN_STORES: weakref.WeakSet = weakref.WeakSet()
+
+
+def _drop_locks_in_child() -> None:
+    """A forked child (e.g. a process-pool worker) must not keep a store locked after its
+    parent closed it or died: close the child's copy of the lock file without unlocking
+    (flock belongs to the open file description shared with the parent)."""
+    for store in list(_OPEN_STORES):
+        fh, store._lock_fh, store._dir_dirty = store._lock_fh, None, False
+        if fh is not None:
+            with contextlib.suppress(OSError):
+                fh.close()
+    _OPEN_STORES.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_drop_locks_in_child)
+
+
 class ChunkStore:
     """A store directory for one sweep (see module docstring).
 
@@ -369,6 +389,7 @@ class ChunkStore:
                     "finish, or use another store path") from None
             raise
         self._lock_fh = fh
+        _OPEN_STORES.add(self)
 
     def _open_manifest(self, manifest: Path) -> None:
         if manifest.exists():
