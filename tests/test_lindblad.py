@@ -41,15 +41,22 @@ def test_equal_temperatures_give_no_current(form):
         couplings = list(zip(baths, [coupling_1, coupling_2], strict=True))
         me = MasterEquation.global_secular(h, couplings)
     else:
-        me = MasterEquation.local(h, [(baths[0], Transition(_lowering(coupling_1), 1.0)),
-                                      (baths[1], Transition(_lowering(coupling_2), 1.0))])
+        e = np.real(np.diag(h.full()))          # |01>: e1, |10>: e2 (basis 0 = excited)
+        me = MasterEquation.local(h, [(baths[0], Transition(_lowering(coupling_1), e[1])),
+                                      (baths[1], Transition(_lowering(coupling_2), e[2]))])
     currents = me.heat_currents(me.steady_state())
-    assert max(abs(j) for j in currents.values()) < 1e-12
+    # the global form is exactly detailed-balanced; the local form only at zero exchange g:
+    # its equal-temperature current is of order K g^2 (a known artefact of local master
+    # equations), far below K g
+    g = abs(h.full()[1, 2])
+    bound = 1e-12 if form == "global" else 0.005 * g**2
+    assert max(abs(j) for j in currents.values()) < bound
 
 
 def _lowering(x: qutip.Qobj) -> qutip.Qobj:
-    """The lowering part of sigma_x on one qubit of the pair (upper triangle in |e>=0)."""
-    return qutip.Qobj(np.triu(x.full()), dims=x.dims)
+    """The lowering part of sigma_x on one qubit of the pair: basis 0 is the excited state,
+    so lowering maps a smaller index to a larger one (the lower triangle)."""
+    return qutip.Qobj(np.tril(x.full()), dims=x.dims)
 
 
 def test_unequal_temperatures_currents_sum_to_zero_hot_to_cold():
@@ -151,13 +158,13 @@ def test_negative_transition_frequency_and_duplicate_names_raise():
         Transition(qutip.sigmam(), -1.0)
     h, lower, _ = _qubit()
     with pytest.raises(ValueError, match="share the name"):
-        MasterEquation.local(h, [(BosonicBath(1.0, 0.1), Transition(lower, 1.0)),
-                                 (BosonicBath(2.0, 0.1), Transition(lower, 1.0))])
+        MasterEquation.local(h, [(BosonicBath(1.0, 0.1), Transition(lower, 1.3)),
+                                 (BosonicBath(2.0, 0.1), Transition(lower, 1.3))])
 
 
 def test_unknown_bath_name_raises():
     h, lower, _ = _qubit()
-    me = MasterEquation.local(h, [(BosonicBath(1.0, 0.1, name="hot"), Transition(lower, 1.0))])
+    me = MasterEquation.local(h, [(BosonicBath(1.0, 0.1, name="hot"), Transition(lower, 1.3))])
     with pytest.raises(ValueError, match="unknown bath 'cold'"):
         me.heat_current(me.steady_state(), "cold")
 

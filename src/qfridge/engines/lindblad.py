@@ -138,33 +138,27 @@ def check_operator(name: str, op, hamiltonian: qutip.Qobj) -> qutip.Qobj:
 
 
 def _check_transition(name: str, hamiltonian: qutip.Qobj, op: qutip.Qobj, omega: float):
-    """Warn (:class:`~qfridge.core.validity.PremiseWarning`; refused as
-    :class:`~qfridge.core.validity.PremiseViolation`, a ValueError, in strict mode) when a
-    transition's operator raises the energy, is an exact ladder operator of another
-    frequency, or misses the ladder relation by more than :data:`TRANSITION_TOL`.
-
-    A warning and not a refusal: tests/test_lindblad.py drives a qubit of splitting 1.3
-    through a transition stated at 1.0, and a pair of qubits through the *raising* parts
-    of sigma_x (three tests); refusing would break them.
+    """Refuse a transition whose operator raises the energy or is an exact ladder operator of
+    another frequency (ValueError with the numbers); warn
+    (:class:`~qfridge.core.validity.PremiseWarning`) when it misses the ladder relation by
+    more than :data:`TRANSITION_TOL` — the local approximation with interactions.
     """
     residual, omega_fit, fit_residual = transition_residual(hamiltonian, op, omega)
     what = f"lowering operator of bath {name!r}"
-    premise = "local transition (ladder relation [H, L] = -omega L)"
-    numbers = dict(residual=residual, omega=omega, mean_energy_lowered=omega_fit)
+    numbers = f"(residual {residual:.3g}, stated omega {omega:.6g})"
     if not (omega_fit > 0):
-        check_premise(False, premise,
-                      f"the {what} does not lower the energy, it raises it by "
-                      f"{-omega_fit:.6g} on average (a raising operator given as the "
-                      "lowering one?)", stacklevel=4, **numbers)
-    elif fit_residual <= 1e-9 and not (abs(omega_fit - omega) <= 1e-9 * omega):
-        check_premise(False, premise,
-                      f"the {what} lowers the energy by exactly {omega_fit:.10g}, not by the "
-                      f"stated frequency {omega:.10g}", stacklevel=4, **numbers)
-    else:
-        check_premise(residual <= TRANSITION_TOL, premise,
-                      f"the {what} does not lower the energy by its stated frequency within "
-                      f"{TRANSITION_TOL} (relative); its rates are evaluated at a frequency "
-                      "it does not carry", stacklevel=4, **numbers)
+        raise ValueError(f"the {what} does not lower the energy, it raises it by "
+                         f"{-omega_fit:.6g} on average (a raising operator given as the "
+                         f"lowering one?) {numbers}")
+    if fit_residual <= 1e-9 and not (abs(omega_fit - omega) <= 1e-9 * omega):
+        raise ValueError(f"the {what} lowers the energy by exactly {omega_fit:.10g}, not by "
+                         f"the stated frequency {omega:.10g} {numbers}")
+    check_premise(residual <= TRANSITION_TOL,
+                  "local transition (ladder relation [H, L] = -omega L)",
+                  f"the {what} does not lower the energy by its stated frequency within "
+                  f"{TRANSITION_TOL} (relative); its rates are evaluated at a frequency it "
+                  "does not carry", stacklevel=4, residual=residual, omega=omega,
+                  mean_energy_lowered=omega_fit)
 
 
 def _bath_name(bath, index: int) -> str:
