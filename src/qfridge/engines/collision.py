@@ -66,6 +66,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..core import checks
+from ..core.resources import require_memory
 from ..core.validity import check_premise, check_truncation
 from .steady import (
     Krylov,
@@ -134,6 +135,14 @@ def _csr(op, name: str = "operator") -> sp.csr_matrix:
     if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:
         raise ValueError(f"{name} must be a square matrix, got shape {arr.shape}")
     return sp.csr_matrix(arr)
+
+
+def _check_superoperator_size(d: int) -> None:
+    """Refuse a dense d^2 x d^2 superoperator that will not fit (QuTiP builds it densely,
+    with a copy)."""
+    require_memory(f"the dense superoperator of a map on {d} levels", 2 * 16.0 * d**4,
+                   "apply the map (apply / fixed_point iterate without it) or use a SectorMap "
+                   "on the conserved-charge blocks")
 
 
 def _qobj_state(rho, dims) -> qutip.Qobj:
@@ -247,6 +256,7 @@ class CollisionMap:
 
     def superoperator(self) -> qutip.Qobj:
         """The map as a QuTiP superoperator on the system."""
+        _check_superoperator_size(self.system_dimension)
         return qutip.kraus_to_super(self.kraus(cutoff=0.0))
 
     def apply(self, rho: qutip.Qobj) -> qutip.Qobj:
@@ -343,6 +353,7 @@ class KrausMap:
 
     def superoperator(self) -> qutip.Qobj:
         """The map as a QuTiP superoperator (dense; for small systems)."""
+        _check_superoperator_size(self.system_dimension)
         return qutip.kraus_to_super(self._kraus)
 
     def apply(self, rho: qutip.Qobj) -> qutip.Qobj:

@@ -42,6 +42,7 @@ import scipy.sparse as sp
 
 from ..core import checks
 from ..core.baths import BosonicBath
+from ..core.resources import require_memory
 from ..core.threads import blas_threads
 from ..core.validity import check_premise
 from .blocks import (
@@ -282,6 +283,9 @@ class MasterEquation:
         (secular approximation). ``check=False`` skips these checks.
         """
         hamiltonian = check_hamiltonian(hamiltonian)
+        d = hamiltonian.shape[0]
+        require_memory(f"the global secular form of a {d}-level system (dense "
+                       "diagonalisation)", 5 * 16.0 * d * d, "use the local form or fewer levels")
         energies, vectors = np.linalg.eigh(hamiltonian.full())
         checks.non_negative("degeneracy_tol", degeneracy_tol)
         width = float(energies[-1] - energies[0])
@@ -772,6 +776,13 @@ def _group_frequencies(bohr: np.ndarray, tol: float) -> list[tuple[float, np.nda
     order = np.argsort(flat, kind="stable")
     ordered = flat[order]
     bounds = np.r_[0, np.flatnonzero(np.diff(ordered) > tol) + 1, flat.size]
+    d = bohr.shape[0]
+    require_memory(
+        f"the global secular form of a {d}-level system ({bounds.size - 1} distinct Bohr "
+        "frequencies, one d x d mask and jump operator each)",
+        (bounds.size - 1) * d * d * 17.0,
+        "a large spectrum without degeneracies has ~d^2 Bohr frequencies: use the local "
+        "form, a conserved charge, or fewer levels")
     labels = np.empty(flat.size, dtype=int)
     labels[order] = np.repeat(np.arange(bounds.size - 1), np.diff(bounds))
     out = []
