@@ -150,3 +150,136 @@ def test_huge_grid_refused_unless_allowed():
     ds = sweep(lambda a: a, {"a": np.arange(11)}, max_points=10, allow_large=True,
                executor="serial", progress=False)
     assert ds.attrs["n_points"] == 11
+
+
+# --- the CLI and config files ----------------------------------------------------------
+
+from qfridge.cli import main  # noqa: E402
+from test_cli_sweep import GOOD  # noqa: E402  (registers SweepTestOscillator)
+
+SERIAL = '\n[sweep]\nvectorized = false\nexecutor = "serial"\n'
+
+
+def _cli(tmp_path, capsys, text, *extra, out="o.nc", name="s.toml"):
+    path = tmp_path / name
+    if text is not None:
+        path.write_text(text)
+    code = main(["sweep", str(path), "--out", str(tmp_path / out), "--quiet", *extra])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return code, err
+
+
+def test_cli_out_checked_before_computing(tmp_path, capsys, monkeypatch):
+    import qfridge.sweeps.config as config
+
+    def never(*a, **k):
+        raise AssertionError("computed before checking --out")
+
+    monkeypatch.setattr(config, "probe_vectorized", never)
+    (tmp_path / "o.nc").write_text("unrelated precious data")
+    code, err = _cli(tmp_path, capsys, GOOD)
+    assert code == 2 and "already exists; pass --force" in err
+    assert (tmp_path / "o.nc").read_text() == "unrelated precious data"
+    (tmp_path / "d.nc").mkdir()
+    assert _cli(tmp_path, capsys, GOOD, out="d.nc")[0] == 2
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        if not os.access(ro, os.W_OK):  # root writes anywhere
+            code, err = _cli(tmp_path, capsys, GOOD, out="ro/x.nc")
+            assert code == 2 and "cannot write" in err
+    finally:
+        ro.chmod(0o700)
+    monkeypatch.undo()
+    code, err = _cli(tmp_path, capsys, GOOD + SERIAL, "--force")
+    assert code == 0, err
+    assert xr.open_dataset(tmp_path / "o.nc").close() is None
+
+
+def test_cli_single_value_axis_and_all_failed_plot(tmp_path, capsys):
+    one = GOOD.replace('"20 mK", "50 mK", "100 mK"', '"50 mK"')
+    assert _cli(tmp_path, capsys, one + SERIAL, out="one.nc")[0] == 0
+    single = one.replace('["1 GHz", "10 GHz", 10]', '["1 GHz", "10 GHz", 1]')
+    assert _cli(tmp_path, capsys, single + SERIAL, out="single.nc")[0] == 0
+    allfail = one.replace('limit = "100 GHz"', 'limit = "0.5 GHz"')
+    code, err = _cli(tmp_path, capsys, allfail + SERIAL, out="allfail.nc")
+    assert code == 1 and "10 of 10 points failed" in err and "no quick-look" not in err
+    for name in ("one", "single", "allfail"):
+        assert (tmp_path / f"{name}.png").stat().st_size > 1000
+
+
+def test_cli_full_disk_is_one_line_exit_1_store_intact(tmp_path, capsys, monkeypatch):
+    import qfridge.cli as cli
+    from qfridge.sweeps.store import ChunkStore
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    text = GOOD + SERIAL + 'store = "run.store"\nchunks = 10\n'
+    monkeypatch.setattr(cli, "_write_netcdf", full)
+    code, err = _cli(tmp_path, capsys, text)
+    assert code == 1 and "No space left on device" in err and "run.store" in err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "o.nc").exists()
+    assert len(list((tmp_path / "run.store" / "chunks").glob("chunk-*.nc"))) == 4
+    monkeypatch.undo()
+    saved = []
+    real = ChunkStore.save
+
+    def fills_up(self, cid, chunk):
+        if saved:
+            full()
+        saved.append(cid)
+        real(self, cid, chunk)
+
+    monkeypatch.setattr(ChunkStore, "save", fills_up)
+    code, err = _cli(tmp_path, capsys, text.replace("run.store", "two.store"))
+    assert code == 1 and "No space left" in err and len(err.strip().splitlines()) == 1
+    assert len(list((tmp_path / "two.store" / "chunks").glob("*"))) == 1
+    monkeypatch.undo()  # resumes from the store
+    code, err = _cli(tmp_path, capsys, text, out="p.nc")
+    assert code == 0, err
+    with xr.open_dataset(tmp_path / "p.nc") as ds:
+        assert ds.attrs["chunks_computed"] == 0
+
+
+@pytest.mark.parametrize("extra, setting, code, message", [
+    ((), 'executor = "tcp://127.0.0.1:1"', 2, "not trusted"),
+    ((), 'store = "../elsewhere"', 2, "outside the config file's directory"),
+    ((), 'store = "/tmp/abs.store"', 2, "outside the config file's directory"),
+    ((), "max_points = 10", 2, r"30 points .* more than the limit of 10.*--yes"),
+    (("--max-points", "10", "--yes"), "", 0, ""),
+    ((), "timeout = -1", 2, "timeout must be a positive"),
+])
+def test_cli_untrusted_config_settings(tmp_path, capsys, extra, setting, code, message):
+    import re
+
+    executor = "" if "executor" in setting else 'executor = "serial"\n'
+    text = GOOD + '\n[sweep]\nvectorized = false\n' + executor + setting + "\n"
+    got, err = _cli(tmp_path, capsys, text, *extra)
+    assert got == code, err
+    assert re.search(message, err), err
+    if code == 2:
+        assert len(err.strip().splitlines()) == 1 and not (tmp_path / "o.nc").exists()
+
+
+def test_trusted_scheduler_and_allowed_store_load(tmp_path):
+    from qfridge.sweeps.config import load_config
+
+    path = tmp_path / "s.toml"
+    path.write_text(GOOD + '[sweep]\nexecutor = "tcp://127.0.0.1:1"\nstore = "../x"\n')
+    config = load_config(path, trust_scheduler=True, allow_outside_store=True)
+    assert config.executor == "tcp://127.0.0.1:1" and config.store == tmp_path.parent / "x"
+    path.write_text(GOOD + '[sweep]\nexecutor = "tcp://h:1"\ntrust_config_scheduler = true\n'
+                    'store = "sub/run.store"\n')
+    assert load_config(path).store == tmp_path / "sub" / "run.store"
+
+
+def test_cli_unreadable_configs_one_line_exit_2(tmp_path, capsys):
+    (tmp_path / "bad.toml").write_bytes(b'model = "\xff\xfe"\n')
+    code, err = _cli(tmp_path, capsys, None, name="bad.toml")
+    assert code == 2 and "not UTF-8" in err and len(err.strip().splitlines()) == 1
+    (tmp_path / "dir.toml").mkdir()
+    code, err = _cli(tmp_path, capsys, None, name="dir.toml")
+    assert code == 2 and "is a directory" in err and len(err.strip().splitlines()) == 1

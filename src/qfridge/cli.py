@@ -71,31 +71,99 @@ def _scheduler_client(address: str | None):
         yield client
 
 
+def _write_netcdf(ds, path: Path) -> None:
+    """Write ``ds`` to ``path`` atomically (temporary file in the same folder, then rename):
+    a failed write (a full disk) leaves no truncated file."""
+    import os
+    import uuid
+
+    from .sweeps.store import netcdf_engine
+
+    tmp = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}")
+    try:
+        ds.to_netcdf(tmp, engine=netcdf_engine())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _check_out(out: Path, force: bool) -> str | None:
+    """Why ``out`` (and the PNG next to it) cannot be written, checked before computing."""
+    import os
+    import tempfile
+
+    for target in (out, out.with_suffix(".png")):
+        if target.is_dir():
+            return f"--out target {str(target)!r} is a directory"
+        if target.exists() and not force:
+            return (f"{str(target)!r} already exists; pass --force to overwrite it (or choose "
+                    "another --out)")
+    parent = out.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=parent, prefix=".qfridge-write-test-"):
+            pass
+    except OSError as err:
+        return f"cannot write to {str(parent)!r}: {err.strerror or err}"
+    if out.exists() and not os.access(out, os.W_OK):
+        return f"{str(out)!r} is not writable"
+    return None
+
+
+def _confirm_size(config, args) -> str | None:
+    """``None`` when the grid may run, else why not (the size check asks on a terminal)."""
+    import math
+
+    from .sweeps.api import MAX_POINTS, grid_size_message
+
+    shape = [len(a) for a in config.axes.values()]
+    n = math.prod(shape)
+    limit = args.max_points or config.max_points or MAX_POINTS
+    if n <= limit or args.yes:
+        return None
+    message = grid_size_message(n, list(config.axes), shape, limit)
+    if sys.stdin.isatty():
+        answer = input(f"qfridge sweep: {message}. Run it? [y/N] ")
+        return None if answer.strip().lower() in ("y", "yes") else "not confirmed"
+    return message + "; pass --yes to run it anyway"
+
+
 def _cmd_sweep(args) -> int:
     from .sweeps import StoreMismatch, SweepFailureWarning
     from .sweeps.config import ConfigError, load_config, run_config
 
-    def fail(message: str) -> int:
+    def fail(message: str, code: int = 2) -> int:
         print(f"qfridge sweep: {message}", file=sys.stderr)
-        return 2
+        return code
 
     try:
-        config = load_config(args.config)
+        config = load_config(args.config, trust_scheduler=args.trust_config_scheduler
+                             or bool(args.scheduler),
+                             allow_outside_store=args.allow_store_outside)
     except ConfigError as err:
         return fail(str(err))
     out = Path(args.out) if args.out else Path(Path(args.config).stem + ".nc")
     if out.suffix != ".nc":
         return fail(f"--out must end in .nc (NetCDF), got {str(out)!r}")
+    problem = _check_out(out, args.force) or _confirm_size(config, args)
+    if problem:
+        return fail(problem)
+    store = args.store if args.store is not None else config.store
     try:
         with _scheduler_client(args.scheduler) as client, \
                 warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("ignore", SweepFailureWarning)  # reported below
             ds = run_config(config, executor=client, progress=not args.quiet,
-                            store=args.store)
+                            store=args.store, allow_large=True, timeout=args.timeout)
     except StoreMismatch as err:
         return fail(str(err))
     except (ValueError, TypeError) as err:  # grid/executor/chunk arguments
         return fail(str(err))
+    except OSError as err:  # e.g. a full disk while writing the store
+        kept = f"; the chunks finished so far are kept in the store {str(store)!r}" \
+            if store else ""
+        return fail(f"could not write: {err.strerror or err}"
+                    f"{' (' + str(err.filename) + ')' if err.filename else ''}{kept}", 1)
 
     import matplotlib
 
@@ -104,14 +172,21 @@ def _cmd_sweep(args) -> int:
 
     from .sweeps.api import first_failure
     from .sweeps.plot import quicklook
-    from .sweeps.store import netcdf_engine
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    ds.to_netcdf(out, engine=netcdf_engine())
-    fig = quicklook(ds, config.quantity)
+    try:
+        _write_netcdf(ds, out)
+    except OSError as err:
+        kept = f"; the computed chunks are kept in the store {str(store)!r} (re-run to " \
+            "write the output without recomputing)" if store else ""
+        return fail(f"could not write {str(out)!r}: {err.strerror or err}{kept}", 1)
     png = out.with_suffix(".png")
-    fig.savefig(png, dpi=110)
-    plt.close(fig)
+    try:
+        fig = quicklook(ds, config.quantity)
+        fig.savefig(png, dpi=110)
+        plt.close(fig)
+    except Exception as err:  # noqa: BLE001 - the data are written; the picture is extra
+        print(f"qfridge sweep: warning: no quick-look plot ({type(err).__name__}: {err})",
+              file=sys.stderr)
     for w in caught:  # e.g. premise violations, one line per category (SweepPointWarning)
         print(f"qfridge sweep: warning: {w.message}", file=sys.stderr)
     n_failed, n = int(ds.attrs["n_failed"]), int(ds.attrs["n_points"])
@@ -126,6 +201,20 @@ def _cmd_sweep(args) -> int:
               file=sys.stderr)
         return 1
     return 0
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
 
 
 def _settings(pairs: list[str]) -> dict[str, str]:
@@ -178,6 +267,19 @@ def build_parser() -> argparse.ArgumentParser:
     swp.add_argument("--store", default=None,
                      help="resumable store directory (overrides [sweep] store)")
     swp.add_argument("--quiet", action="store_true", help="no progress bar")
+    swp.add_argument("--force", action="store_true",
+                     help="overwrite an existing --out file (and its PNG)")
+    swp.add_argument("--yes", action="store_true",
+                     help="run a grid larger than the size limit without asking")
+    swp.add_argument("--max-points", type=_positive_int, default=None, metavar="N",
+                     help="size limit above which confirmation is needed (default: [sweep] "
+                          "max_points, else 10^7)")
+    swp.add_argument("--timeout", type=_positive_float, default=None, metavar="SECONDS",
+                     help="time limit per point (overrides [sweep] timeout)")
+    swp.add_argument("--trust-config-scheduler", action="store_true",
+                     help="accept a tcp:// executor from the config file (it can run code here)")
+    swp.add_argument("--allow-store-outside", action="store_true",
+                     help="accept a [sweep] store outside the config file's directory")
     swp.set_defaults(func=_cmd_sweep)
 
     info = sub.add_parser("info", help="print versions")

@@ -17,10 +17,21 @@ dimensional value::
     # frequency = { logspace = ["1 MHz", "1 GHz", 31] }   (geometric, endpoints included)
 
     [sweep]                       # all optional
-    executor = "processes"        # serial | processes | tcp://host:8786
+    executor = "processes"        # serial | processes (tcp://host:8786 only if trusted, below)
     chunks = 100                  # points per chunk
-    store = "fridge.store"        # resumable store directory (relative to the config file)
+    store = "fridge.store"        # resumable store directory (relative to the config file,
+                                  # inside its directory unless allowed explicitly)
     vectorized = "auto"           # true | false | "auto" (probe whether the model takes arrays)
+    timeout = 60                  # seconds per point (process pool and serial)
+    max_points = 10_000_000       # refuse bigger grids unless confirmed
+    trust_config_scheduler = false  # allow executor = "tcp://..." from this file
+
+A Dask scheduler sends pickled data that the client unpickles: connecting to an
+address written in a config file would let whoever wrote the file run code on
+this machine. A scheduler address from a config is therefore refused unless
+``trust_config_scheduler = true`` (or the caller passes ``trust_scheduler=True``,
+the CLI's ``--trust-config-scheduler``); giving it on the command line
+(``--scheduler``) is the ordinary way.
 
 Values are converted to the model's canonical units (rad/s, 1/s, K, s; see
 :mod:`qfridge.models.base`); a bare number for a frequency, rate, temperature
@@ -44,7 +55,8 @@ from .grid import Axis
 
 DIMENSIONAL = ("angular_frequency", "rate", "temperature", "time")
 TOP_KEYS = {"model", "quantity", "fixed", "grid", "sweep"}
-SWEEP_KEYS = {"executor", "chunks", "store", "vectorized"}
+SWEEP_KEYS = {"executor", "chunks", "store", "vectorized", "timeout", "max_points",
+              "trust_config_scheduler"}
 AXIS_KINDS = ("linspace", "logspace", "values")
 
 
@@ -81,6 +93,8 @@ class SweepConfig:
     chunks: Any = None
     store: Path | None = None
     vectorized: Any = "auto"
+    timeout: float | None = None
+    max_points: int | None = None
 
     @property
     def function(self) -> ModelQuantity:
@@ -157,13 +171,27 @@ def _axis(name: str, kind: str, spec) -> Axis:
                                               "spacing": "log" if how == "logspace" else "linear"})
 
 
-def load_config(path) -> SweepConfig:
-    """Read and validate a sweep configuration file (raises :class:`ConfigError`)."""
+def load_config(path, *, trust_scheduler: bool = False, allow_outside_store: bool = False
+                ) -> SweepConfig:
+    """Read and validate a sweep configuration file (raises :class:`ConfigError`).
+
+    ``trust_scheduler``: accept ``executor = "tcp://..."`` from the file (also
+    ``trust_config_scheduler = true`` in it); ``allow_outside_store``: accept a ``store``
+    outside the config file's directory.
+    """
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text())
+        if path.is_dir():
+            raise ConfigError(f"config file {str(path)!r} is a directory, not a TOML file")
+        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"config file {str(path)!r} does not exist") from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"config file {str(path)!r} is not UTF-8 text (byte {err.start}: "
+                          f"{err.reason})") from None
+    except OSError as err:
+        raise ConfigError(f"config file {str(path)!r} cannot be read: "
+                          f"{err.strerror or err}") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"config file {str(path)!r} is not valid TOML: {err}") from None
     unknown = set(raw) - TOP_KEYS
@@ -215,10 +243,39 @@ def load_config(path) -> SweepConfig:
     if vectorized not in (True, False, "auto"):
         raise ConfigError(f"[sweep] vectorized must be true, false or \"auto\", got "
                           f"{vectorized!r}")
+    executor = opts.get("executor")
+    trusted = opts.get("trust_config_scheduler", False)
+    if not isinstance(trusted, bool):
+        raise ConfigError(f"[sweep] trust_config_scheduler must be true or false, got "
+                          f"{trusted!r}")
+    if isinstance(executor, str) and "://" in executor and not (trusted or trust_scheduler):
+        raise ConfigError(f"[sweep] executor = {executor!r}: a scheduler address from a config "
+                          "file is not trusted (a scheduler sends pickled data, i.e. can run "
+                          "code here); give it with --scheduler, or set "
+                          "trust_config_scheduler = true / --trust-config-scheduler")
+    timeout = opts.get("timeout")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)
+                                or not timeout > 0):
+        raise ConfigError(f"[sweep] timeout must be a positive number of seconds, got "
+                          f"{timeout!r}")
+    max_points = opts.get("max_points")
+    if max_points is not None and (isinstance(max_points, bool)
+                                   or not isinstance(max_points, int) or max_points < 1):
+        raise ConfigError(f"[sweep] max_points must be an integer >= 1, got {max_points!r}")
     store = opts.get("store")
+    store_path = None
+    if store is not None:
+        if not isinstance(store, str) or not store.strip():
+            raise ConfigError(f"[sweep] store must be a directory path, got {store!r}")
+        base = path.parent.resolve()
+        store_path = (base / store).resolve()
+        if not store_path.is_relative_to(base) and not allow_outside_store:
+            raise ConfigError(f"[sweep] store {store!r} is outside the config file's directory "
+                              f"{str(base)!r}; use --store or --allow-store-outside to write "
+                              "there")
     return SweepConfig(path=path, model=cls.__name__, quantity=quantity, fixed=fixed, axes=axes,
-                       executor=opts.get("executor"), chunks=opts.get("chunks"),
-                       store=(path.parent / store) if store else None, vectorized=vectorized)
+                       executor=executor, chunks=opts.get("chunks"), store=store_path,
+                       vectorized=vectorized, timeout=timeout, max_points=max_points)
 
 
 def probe_vectorized(config: SweepConfig) -> bool:
@@ -250,7 +307,9 @@ def probe_vectorized(config: SweepConfig) -> bool:
     return True
 
 
-def run_config(config: SweepConfig, *, executor=None, progress: bool = True, store=None):
+def run_config(config: SweepConfig, *, executor=None, progress: bool = True, store=None,
+               allow_large: bool = False, max_points: int | None = None,
+               timeout: float | None = None):
     """Run the sweep a configuration describes; returns the Dataset (see :func:`sweep`)."""
     from .api import sweep
 
@@ -260,7 +319,10 @@ def run_config(config: SweepConfig, *, executor=None, progress: bool = True, sto
     executor = executor if executor is not None else config.executor
     store = store if store is not None else config.store
     ds = sweep(config.function, config.axes, fixed=config.fixed, executor=executor,
-               store=store, chunks=config.chunks, progress=progress, vectorized=vectorized)
+               store=store, chunks=config.chunks, progress=progress, vectorized=vectorized,
+               timeout=timeout if timeout is not None else config.timeout,
+               max_points=max_points if max_points is not None else config.max_points,
+               allow_large=allow_large)
     if config.quantity not in ds:  # every point failed: keep the variable, all NaN
         ds[config.quantity] = xr.full_like(ds["failed"], np.nan, dtype=float)
     ds.attrs["model"] = config.model
