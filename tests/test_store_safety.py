@@ -143,6 +143,15 @@ def test_fingerprint_is_stable_and_sees_closures():
     assert code_fingerprint(make(1)) != code_fingerprint(make(2))
 
 
+def test_cli_model_fingerprint_is_found_from_the_description():
+    from qfridge.sweeps.api import _function_identity
+    from qfridge.sweeps.config import ModelQuantity
+    from qfridge.sweeps.store import _resolve_function
+
+    func = ModelQuantity("AbsorptionFridge", "cooling_power")
+    assert code_fingerprint(_resolve_function(_function_identity(func))) == code_fingerprint(func)
+
+
 def test_version_mismatch_is_refused(tmp_path):
     ChunkStore(tmp_path / "s.store", DESCRIPTION, version="1.0").close()
     with pytest.raises(StoreMismatch, match=r"qfridge version: stored '1.0', now '1.1'"):

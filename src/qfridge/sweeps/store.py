@@ -244,10 +244,11 @@ def _resolve_function(identity) -> object | None:
         if obj is None:
             return None
     if inspect.isclass(obj) and isinstance(identity.get("repr"), str):
-        match = re.search(r"model='(\w+)'", identity["repr"])
+        match = re.fullmatch(r"ModelQuantity\(model='(\w+)', quantity='([^']*)'\)",
+                             identity["repr"])
         if match and obj.__name__ == "ModelQuantity":
             with contextlib.suppress(Exception):
-                return obj(model=match.group(1), quantity="")  # only its class + model count
+                return obj(model=match.group(1), quantity=match.group(2))
     return obj
 
 
