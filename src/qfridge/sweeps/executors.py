@@ -138,8 +138,9 @@ def _hard_limit(timeout):
 
 
 def _in_progress(track_dir: str) -> list[tuple]:
-    """``(chunk_id, index)`` each worker of a broken pool was evaluating."""
+    """``(chunk_id, index, seconds running)`` each worker of a broken pool was evaluating."""
     import json
+    import time
 
     out = []
     for path in os.scandir(track_dir):
@@ -147,8 +148,9 @@ def _in_progress(track_dir: str) -> list[tuple]:
             with open(path.path, "rb") as fh:
                 entry = json.loads(fh.read().decode().strip() or "null")
             if entry:
-                cid, idx, _ = entry
-                out.append((tuple(cid), None if idx is None else tuple(idx)))
+                cid, idx, started = entry
+                out.append((tuple(cid), None if idx is None else tuple(idx),
+                            time.time() - started))
         os.unlink(path.path)
     return out
 
@@ -251,8 +253,15 @@ def _run_process_pool(func, tasks, fixed, vectorized, timeout, layout=None):
             if not broken:
                 break
             progress = False
-            for cid, idx in _in_progress(track_dir):
+            hard = _hard_limit(timeout)
+            for cid, idx, running in _in_progress(track_dir):
                 if cid not in pending:
+                    continue
+                if hard and idx is not None and running >= 0.9 * hard:
+                    skip.setdefault(cid, {})[idx] = (
+                        f"PointTimeout: point exceeded the time limit of {timeout:g} s and did "
+                        "not return to Python; its worker process was stopped")
+                    progress = True
                     continue
                 if idx is None:  # a vectorised call died: localise point by point
                     progress |= cid not in pointwise
