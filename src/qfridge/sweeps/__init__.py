@@ -8,6 +8,7 @@ are :class:`Axis`; resumable stores are directories of per-chunk NetCDF files
 
 from .api import SweepFailureWarning, SweepPointWarning, sweep
 from .grid import Axis
-from .store import StoreMismatch
+from .store import StoreDamaged, StoreLocked, StoreMismatch
 
-__all__ = ["Axis", "StoreMismatch", "SweepFailureWarning", "SweepPointWarning", "sweep"]
+__all__ = ["Axis", "StoreDamaged", "StoreLocked", "StoreMismatch", "SweepFailureWarning",
+           "SweepPointWarning", "sweep"]

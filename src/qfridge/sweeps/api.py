@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import inspect
 import json
@@ -15,7 +16,7 @@ import xarray as xr
 
 from .executors import check_executor, describe_executor, run_chunks
 from .grid import Axis, as_axes, block_shape, blocks
-from .store import ChunkStore
+from .store import ChunkCorrupt, ChunkStore
 
 
 class SweepFailureWarning(RuntimeWarning):
@@ -181,46 +182,51 @@ def sweep(func: Callable, grid: Mapping, *, fixed: Mapping | None = None, execut
         "chunk_extent": list(extent),
     }
     start = time.perf_counter()
-    chunk_store = ChunkStore(store, description) if store is not None else None
+    with (ChunkStore(store, description, func=func) if store is not None
+          else contextlib.nullcontext()) as chunk_store:   # the lock is released on any exit
 
-    results: dict[tuple, xr.Dataset] = {}
-    tasks = []
-    for cid, slices in all_blocks:
-        if chunk_store is not None and chunk_store.has(cid):
-            try:
-                results[cid] = chunk_store.load(cid)
-                continue
-            except Exception as err:  # noqa: BLE001 - unreadable chunk: recompute it
-                warnings.warn(f"store chunk {chunk_store.chunk_path(cid)} unreadable "
-                              f"({err}); recomputing it", RuntimeWarning, stacklevel=2)
-        values = [axes[n].values[s] for n, s in zip(names, slices, strict=True)]
-        tasks.append((cid, names, values))
-    from_store = len(results)
-    sizes = {cid: int(np.prod([s.stop - s.start for s in slices])) for cid, slices in all_blocks}
+        results: dict[tuple, xr.Dataset] = {}
+        tasks = []
+        for cid, slices in all_blocks:
+            if chunk_store is not None and chunk_store.has(cid):
+                try:
+                    results[cid] = chunk_store.load(cid)
+                    continue
+                except ChunkCorrupt as err:   # moved, foreign or bit-flipped: recompute it
+                    warnings.warn(f"store chunk {chunk_store.chunk_path(cid)} is corrupt "
+                                  f"({err}); recomputing it", RuntimeWarning, stacklevel=2)
+                except Exception as err:  # noqa: BLE001 - unreadable chunk: recompute it
+                    warnings.warn(f"store chunk {chunk_store.chunk_path(cid)} unreadable "
+                                  f"({err}); recomputing it", RuntimeWarning, stacklevel=2)
+            values = [axes[n].values[s] for n, s in zip(names, slices, strict=True)]
+            tasks.append((cid, names, values))
+        from_store = len(results)
+        sizes = {cid: int(np.prod([s.stop - s.start for s in slices]))
+                 for cid, slices in all_blocks}
 
-    from tqdm.auto import tqdm
+        from tqdm.auto import tqdm
 
-    with tqdm(total=int(np.prod(shape)), initial=sum(sizes[c] for c in results),
-              unit="pt", delay=1.0, disable=not progress, desc=_function_name(func)[-30:],
-              dynamic_ncols=True) as bar:
-        for cid, chunk in run_chunks(executor, func, tasks, fixed, vectorized,
-                                            timeout):
-            if chunk_store is not None:
-                chunk_store.save(cid, chunk)
-            results[cid] = chunk
-            bar.update(sizes[cid])
+        with tqdm(total=int(np.prod(shape)), initial=sum(sizes[c] for c in results),
+                  unit="pt", delay=1.0, disable=not progress, desc=_function_name(func)[-30:],
+                  dynamic_ncols=True) as bar:
+            for cid, chunk in run_chunks(executor, func, tasks, fixed, vectorized,
+                                                timeout):
+                if chunk_store is not None:
+                    chunk_store.save(cid, chunk)
+                results[cid] = chunk
+                bar.update(sizes[cid])
 
-    # chunks whose points disagree on the returned variables/shapes decided locally (a tie
-    # in a small chunk): re-run them against the layout most of the sweep's points have
-    layout = _majority_layout(results, len(names))
-    redo = [(cid, names, [axes[n].values[s] for n, s in zip(names, slices, strict=True)])
-            for cid, slices in all_blocks if _disagrees(results[cid], layout, len(names))]
-    if redo:
-        for cid, chunk in run_chunks(executor, func, redo, fixed, vectorized, timeout,
-                                     layout=layout):
-            if chunk_store is not None:
-                chunk_store.save(cid, chunk)
-            results[cid] = chunk
+        # chunks whose points disagree on the returned variables/shapes decided locally (a tie
+        # in a small chunk): re-run them against the layout most of the sweep's points have
+        layout = _majority_layout(results, len(names))
+        redo = [(cid, names, [axes[n].values[s] for n, s in zip(names, slices, strict=True)])
+                for cid, slices in all_blocks if _disagrees(results[cid], layout, len(names))]
+        if redo:
+            for cid, chunk in run_chunks(executor, func, redo, fixed, vectorized, timeout,
+                                         layout=layout):
+                if chunk_store is not None:
+                    chunk_store.save(cid, chunk)
+                results[cid] = chunk
 
     ds = _assemble(axes, shape, all_blocks, results)
     n_failed = int(ds["failed"].sum())
