@@ -241,3 +241,27 @@ def test_dicke_state_refuses_non_states(scale, shift, match):
     with pytest.raises(ValueError, match=match):
         DickeState(basis, scale * p)
     DickeState(basis, np.full(basis.size, 1.0 / basis.size))
+
+
+def test_non_unique_steady_state_from_an_initial_state_is_the_long_time_limit():
+    # the dark-singlet machine: refused without an initial state; with one, the state it
+    # reaches, checked against exact propagation to long times (charge blocks, expm)
+    sx = qutip.sigmax()
+    h = 0.5 * (qutip.tensor(qutip.sigmaz(), qutip.qeye(2))
+               + qutip.tensor(qutip.qeye(2), qutip.sigmaz()))
+    a = qutip.tensor(sx, qutip.qeye(2)) + qutip.tensor(qutip.qeye(2), sx)
+    me = MasterEquation.global_secular(h, [(BosonicBath(0.7, 0.01, name="b"), a)])
+    with pytest.raises(SteadyStateError, match="not unique"):
+        me.solve()
+    up, down = qutip.basis(2, 0), qutip.basis(2, 1)
+    singlet = (qutip.tensor(up, down) - qutip.tensor(down, up)).unit()
+    for rho0 in (qutip.ket2dm(qutip.tensor(up, up)), qutip.ket2dm(singlet),
+                 0.5 * qutip.ket2dm(singlet) + 0.5 * qutip.ket2dm(qutip.tensor(up, down))):
+        ss = me.solve(initial=rho0)
+        assert "2 steady states" in ss.note
+        late = me.propagate(rho0, [0.0, 20000.0], charge=None).final_state
+        np.testing.assert_allclose(ss.rho.full(), late.full(), atol=1e-8)
+        assert abs(ss.rho.tr() - 1) < 1e-12
+    # the singlet is dark: it stays put
+    np.testing.assert_allclose(me.steady_state(initial=qutip.ket2dm(singlet)).full(),
+                               qutip.ket2dm(singlet).full(), atol=1e-10)

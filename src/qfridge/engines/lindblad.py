@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import qutip
+import scipy.linalg as sla
 import scipy.sparse as sp
 
 from ..core import checks
@@ -446,7 +447,7 @@ class MasterEquation:
                         "unknowns")
 
     def solve(self, options: SolverOptions | Method | None = None, *,
-              charge="auto") -> SteadyState:
+              charge="auto", initial: qutip.Qobj | None = None) -> SteadyState:
         """The steady state with its self-check (:class:`SteadyState`).
 
         Parameters
@@ -456,13 +457,70 @@ class MasterEquation:
             ``Method.QUTIP`` calls :func:`qutip.steadystate` on the full Liouvillian.
         charge : "auto", None, array of int or diagonal Qobj
             Conserved charge whose diagonal blocks are solved (:meth:`sector`).
+        initial : qutip.Qobj, optional
+            Used only when the steady state is not unique: the state reached from
+            ``initial`` as :math:`t \to \\infty` is returned instead of a refusal
+            (:meth:`reached_from`).
 
         Raises
         ------
         SteadyStateError
-            Several steady states, an unconverged solve, a state that is not positive
-            or Hermitian, or a problem that will not fit in memory — with the numbers.
+            Several steady states (and no ``initial``), an unconverged solve, a state
+            that is not positive or Hermitian, or a problem that will not fit in memory —
+            with the numbers.
         """
+        try:
+            return self._solve(options, charge)
+        except SteadyStateError as err:
+            if initial is None or err.reason != "not unique":
+                raise
+            return self.reached_from(initial, options)
+
+    #: Largest Liouvillian (unknowns, d^2) :meth:`reached_from` decomposes densely.
+    REACHED_MAX = 2500
+
+    def reached_from(self, initial: qutip.Qobj, options: SolverOptions | Method | None = None
+                     ) -> SteadyState:
+        r"""The state reached from ``initial`` at long times, :math:`\lim_{t\to\infty}
+        e^{\mathcal{L}t}\rho_0` — the physical answer when the steady state is not unique.
+
+        The zero eigenvalue of a Lindblad generator is semisimple, so the limit is the
+        projection :math:`P\rho_0 = R\,(L^\dagger R)^{-1}L^\dagger\rho_0` onto the right
+        null space :math:`R` along the conserved quantities :math:`L` (left null space),
+        both from one dense SVD of the full Liouvillian (up to :attr:`REACHED_MAX`
+        unknowns). The result is self-checked like :meth:`solve`'s; ``note`` says how many
+        steady states there are.
+        """
+        opts = as_options(options)
+        rho0 = _as_density(initial, self.hamiltonian, "initial")
+        blocks = self._full_blocks
+        n = blocks.size
+        if n > self.REACHED_MAX:
+            raise SteadyStateError(
+                f"the state reached from an initial state needs a dense decomposition of "
+                f"the full Liouvillian ({n} unknowns > {self.REACHED_MAX}); propagate "
+                "instead (evolve_piecewise / propagate to long times)", {"size": n},
+                reason="not unique")
+        start = time.perf_counter()
+        gen = dense_liouvillian(*self._dense_parts)
+        u, sv, vh = sla.svd(gen)
+        zero = sv <= max(sv[0], 1e-300) * n * 1e-12
+        right, left = vh[zero].conj().T, u[:, zero]
+        v0 = blocks.vector(csr(rho0))
+        x = right @ np.linalg.solve(left.conj().T @ right, left.conj().T @ v0)
+        residual = float(np.abs(gen @ x).max() / (np.abs(gen).max() * np.abs(x).max()))
+        info = SteadyStateInfo(Method.DENSE, n, int(np.count_nonzero(gen)), residual,
+                               float(sv[~zero].min() / sv[0]) if (~zero).any() else None, 0,
+                               time.perf_counter() - start, 3.0 * 16 * n * n)
+        pieces = blocks.blocks(x)
+        info = check_density(pieces, info, opts, "the state reached from the initial state")
+        data = 0.5 * (pieces[0] + pieces[0].conj().T)
+        rho = qutip.Qobj(data, dims=self.hamiltonian.dims, isherm=True)
+        return SteadyState(rho, info, None,
+                           f"not unique ({int(zero.sum())} steady states): the state reached "
+                           "from the given initial state")
+
+    def _solve(self, options, charge) -> SteadyState:
         opts = as_options(options)
         if opts.method is Method.QUTIP:
             return self._solve_qutip()
@@ -554,9 +612,9 @@ class MasterEquation:
                                             "(explicit choice; not self-checked for uniqueness)")
 
     def steady_state(self, options: SolverOptions | Method | None = None, *,
-                     charge="auto") -> qutip.Qobj:
+                     charge="auto", initial: qutip.Qobj | None = None) -> qutip.Qobj:
         """The steady state as a Qobj (see :meth:`solve` for the options and checks)."""
-        return self.solve(options, charge=charge).rho
+        return self.solve(options, charge=charge, initial=initial).rho
 
     def evolve(self, rho0: qutip.Qobj, times, e_ops=None, **kwargs):
         """Time evolution with QuTiP ``mesolve``; returns QuTiP's Result."""
