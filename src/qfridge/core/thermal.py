@@ -214,7 +214,13 @@ def mean_energy(levels, beta):
     r""":math:`\langle E\rangle_\beta = \sum_i E_i e^{-\beta E_i}/Z` for any real
     :math:`\beta` (negative: an inverted distribution; :math:`\pm\infty`: the top or the
     bottom level). Computed with the exponent shifted by its maximum (no overflow)."""
-    e = np.asarray(levels, dtype=float).ravel()
+    e = np.asarray(checks.finite("levels", _real("levels", levels)), dtype=float).ravel()
+    if e.size == 0:
+        raise ValueError("levels must hold at least one energy, got an empty array")
+    b = np.asarray(_real("beta", beta))
+    if b.ndim != 0 or not np.issubdtype(b.dtype, np.number) or np.isnan(b):
+        raise ValueError(f"beta must be a real number or +-inf (not NaN), got {beta!r}")
+    beta = float(b)
     if np.isinf(beta):
         return float(e.min() if beta > 0 else e.max())
     x = -beta * (e - e.mean())
@@ -267,6 +273,8 @@ def gibbs_state(hamiltonian, temperature):
     if not isinstance(hamiltonian, qutip.Qobj) or not hamiltonian.isoper:
         raise ValueError(f"hamiltonian must be an operator Qobj, got {hamiltonian!r}")
     checks.positive("temperature", _real("temperature", temperature))
+    if 0 in hamiltonian.shape:
+        raise ValueError(f"hamiltonian must not be empty, got shape {hamiltonian.shape}")
     h = hamiltonian.full()
     checks.finite("hamiltonian", h)
     asym = float(np.max(np.abs(h - h.conj().T))) if h.size else 0.0

@@ -30,16 +30,26 @@ from .steady import SteadyStateError, _inverse_pow2
 _CHUNK_ELEMENTS = 2**24
 
 
-def _check_rates(rates) -> np.ndarray:
-    w = np.asarray(rates, dtype=float)
+def _check_rates(rates, name: str = "rates") -> np.ndarray:
+    raw = np.asarray(rates)
+    if raw.dtype == object or not (np.issubdtype(raw.dtype, np.number)
+                                   or raw.dtype == bool):
+        raise ValueError(f"{name} must be a real numeric array of shape (..., d, d), got "
+                         f"{rates!r}"[:300])
+    if np.iscomplexobj(raw):
+        raise ValueError(f"{name} must be real, got a complex array of shape {raw.shape}")
+    w = raw.astype(float)
     if w.ndim < 2 or w.shape[-1] != w.shape[-2]:
-        raise ValueError(f"rates must have shape (..., d, d), got {w.shape}")
-    checks.finite("rates", w)
+        raise ValueError(f"{name} must have shape (..., d, d), got {w.shape}")
+    if w.shape[-1] < 1:
+        raise ValueError(f"{name} must describe at least 1 level, got shape {w.shape}")
+    checks.finite(name, w)
     off = w.copy()
     d = w.shape[-1]
     off[..., np.arange(d), np.arange(d)] = 0.0
     if np.any(off < 0):
-        raise ValueError(f"rates must be >= 0 off the diagonal, got a minimum of {off.min():.4g}")
+        raise ValueError(f"{name} must be >= 0 off the diagonal, got a minimum of "
+                         f"{off.min():.4g}")
     return off
 
 
@@ -178,14 +188,45 @@ def detailed_balance(up, down) -> np.ndarray:
     return p / p.sum()
 
 
+def _check_populations(populations, d: int) -> np.ndarray:
+    """``populations`` as a float array of shape (..., d): finite, >= -1e-12, each
+    distribution summing to 1 within 1e-8."""
+    raw = np.asarray(populations)
+    if raw.dtype == object or not np.issubdtype(raw.dtype, np.number):
+        raise ValueError(f"populations must be a numeric array, got {populations!r}"[:300])
+    if np.iscomplexobj(raw):
+        raise ValueError(f"populations must be real, got a complex array of shape {raw.shape}")
+    p = raw.astype(float)
+    if p.ndim < 1 or p.shape[-1] != d:
+        raise ValueError(f"populations must have shape (..., {d}) (one per level), got "
+                         f"{p.shape}")
+    checks.finite("populations", p)
+    if not (p.min() >= -1e-12):
+        raise ValueError(f"populations must be >= 0, got a minimum of {p.min():.6g}")
+    err = float(np.max(np.abs(p.sum(axis=-1) - 1.0)))
+    if not (err <= 1e-8):
+        raise ValueError(f"populations must sum to 1 (within 1e-8), got sums off by up to "
+                         f"{err:.3g}")
+    return p
+
+
 def heat_current(rates_of_bath, energies, populations) -> np.ndarray:
     r"""Heat current :math:`J_b = \sum_{ij} W^{(b)}_{ij} p_j (E_i - E_j)`, batched.
 
     Positive = energy leaves bath :math:`b` and enters the system.
     """
-    w = _check_rates(rates_of_bath)
+    w = _check_rates(rates_of_bath, "rates_of_bath")
     e = np.asarray(checks.finite("energies", energies), dtype=float)
-    p = np.asarray(populations, dtype=float)
+    if e.ndim < 1 or e.shape[-1] != w.shape[-1]:
+        raise ValueError(f"energies must have shape (..., {w.shape[-1]}) to match "
+                         f"rates_of_bath of shape {w.shape}, got {e.shape}")
+    p = _check_populations(populations, e.shape[-1])
+    try:
+        np.broadcast_shapes(w.shape[:-2], e.shape[:-1], p.shape[:-1])
+    except ValueError:
+        raise ValueError(f"populations (shape {p.shape}), energies (shape {e.shape}) and "
+                         f"rates_of_bath (shape {w.shape}) have incompatible stack "
+                         "shapes") from None
     de = e[..., :, None] - e[..., None, :]
     return np.einsum("...ij,...j,...ij->...", w, p, de)
 

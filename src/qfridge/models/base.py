@@ -85,6 +85,8 @@ def coerce(name: str, kind: str, value):
     if not np.issubdtype(arr.dtype, np.number):
         raise ValueError(f"parameter {name!r} must be a number or a quantity like '5 GHz', "
                          f"got {value!r}")
+    if np.iscomplexobj(arr):
+        raise ValueError(f"parameter {name!r} must be real, got the complex value {value!r}")
     checks.finite(name, arr)
     return float(arr) if arr.ndim == 0 else arr.astype(float)
 
