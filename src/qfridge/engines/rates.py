@@ -38,7 +38,7 @@ def _check_rates(rates, name: str = "rates") -> np.ndarray:
                          f"{rates!r}"[:300])
     if np.iscomplexobj(raw):
         raise ValueError(f"{name} must be real, got a complex array of shape {raw.shape}")
-    w = raw.astype(float)
+    w = np.asarray(raw, dtype=float)
     if w.ndim < 2 or w.shape[-1] != w.shape[-2]:
         raise ValueError(f"{name} must have shape (..., d, d), got {w.shape}")
     if w.shape[-1] < 1:
@@ -196,7 +196,7 @@ def _check_populations(populations, d: int) -> np.ndarray:
         raise ValueError(f"populations must be a numeric array, got {populations!r}"[:300])
     if np.iscomplexobj(raw):
         raise ValueError(f"populations must be real, got a complex array of shape {raw.shape}")
-    p = raw.astype(float)
+    p = np.asarray(raw, dtype=float)
     if p.ndim < 1 or p.shape[-1] != d:
         raise ValueError(f"populations must have shape (..., {d}) (one per level), got "
                          f"{p.shape}")

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import checks
+from ..core.resources import require_memory
 from ..core.validity import check_truncation
 from ..engines.rates import RateEquation
 from .absorption_fridge import BATHS, FilteredBaths, _pair_rates
@@ -85,6 +86,20 @@ class KerrResonatorFridge(FilteredBaths):
         self._check_bath_inputs()
 
     # -- state space ----------------------------------------------------------------------
+    def _require_memory(self) -> None:
+        """Refuse (TooLargeError) before allocating rate matrices that cannot fit.
+
+        The largest allocations are the dense ``(..., d, d)`` float64 rate matrices, with
+        ``d = N1 * N2``: one per bath (3), their sum, and the off-diagonal copy made when a
+        stack is validated, all alive at once while the steady state is solved.
+        """
+        d = self.N1 * self.N2
+        grid = float(np.prod(self._shape, dtype=float))
+        require_memory(f"Kerr-resonator rate matrices with N1 = {self.N1}, N2 = {self.N2} "
+                       f"({d} levels, grid of {int(grid)} point(s))",
+                       5 * 8.0 * grid * float(d) ** 2,
+                       "lower N1 and N2 (levels kept per resonator) or the grid size")
+
     @property
     def dimension(self) -> int:
         return self.N1 * self.N2
@@ -111,6 +126,7 @@ class KerrResonatorFridge(FilteredBaths):
         :math:`\tilde\omega_{1,n_2}` or :math:`\tilde\omega_{2,n_1}`; absorption and emission
         carry :math:`Kn` and :math:`K(1+n)`.
         """
+        self._require_memory()
         e = self.energies()
         n1, n2 = self.occupations()
         up1 = np.flatnonzero(n1 < self.N1 - 1)
