@@ -70,6 +70,7 @@ import scipy.sparse.linalg as spla
 from scipy.special import gammaln
 
 from ..core import checks
+from ..core.resources import require_memory
 from .steady import Method, Ordering, SolverOptions, as_options, null_vector
 
 __all__ = ["DickeBasis", "DickeBath", "DickeState", "CollectiveRateEquation",
@@ -344,8 +345,22 @@ class CollectiveRateEquation:
         """True when no local bath has a non-zero rate (every :math:`J` sector is conserved)."""
         return self._sum(False, "emission") == 0 and self._sum(False, "absorption") == 0
 
+    #: Bytes per Dicke level held at once while the sparse generator is built: about a
+    #: dozen per-level float arrays in :meth:`transitions` (J, M, the coefficient arrays
+    #: and the six move rates), then up to 7 entries per level as COO rows/columns/values
+    #: and their CSR copy in :meth:`generator`.
+    _BYTES_PER_LEVEL = 8 * (13 + 2 * 3 * 7)
+
+    def _require_memory(self, what: str, bytes_per_level: float) -> None:
+        """Refuse (TooLargeError) before allocating per-level arrays that cannot fit; the
+        number of Dicke levels, sum_J (2J+1) ~ (N/2+1)^2, is known from N alone."""
+        d = self.basis.size
+        require_memory(f"{what} with n_qubits = {self.n_qubits} ({d} Dicke levels)",
+                       float(bytes_per_level) * d, "lower n_qubits")
+
     def transitions(self):
         """``(source, target, rate)`` arrays of every non-zero transition."""
+        self._require_memory("the collective rate generator", self._BYTES_PER_LEVEL)
         b = self.basis
         n = self.n_qubits
         j, m = b.j, b.m
@@ -434,6 +449,7 @@ class CollectiveRateEquation:
     def _sector_steady_state(self, sector_populations) -> DickeState:
         """Detailed balance inside each J ladder (birth-death chain), weighted by P_J."""
         b = self.basis
+        self._require_memory("the Dicke populations", 3 * 8)
         weights = self._sector_weights(sector_populations)
         cd, cu = self._sum(True, "emission"), self._sum(True, "absorption")
         p = np.zeros(b.size)
