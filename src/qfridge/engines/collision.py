@@ -118,6 +118,35 @@ def _check_finite(name: str, op: qutip.Qobj):
     checks.finite(name, data)
 
 
+def _check_state(name: str, rho, system_dims) -> qutip.Qobj:
+    """``rho`` (a ket or density-matrix Qobj) as a density matrix on ``system_dims``, after
+    refusing NaN/inf entries, wrong dims, a non-Hermitian matrix or a trace other than 1
+    (within 1e-8: repeated application of a map that is CPTP to 1e-10 keeps it)."""
+    if not isinstance(rho, qutip.Qobj):
+        raise ValueError(f"{name} must be a ket or density-matrix Qobj, got "
+                         f"{type(rho).__name__}")
+    if not (rho.isket or rho.isoper):
+        raise ValueError(f"{name} must be a ket or density matrix, got a Qobj of type "
+                         f"{rho.type!r}")
+    _check_finite(name, rho)
+    if rho.isket:
+        rho = qutip.ket2dm(rho)
+    if rho.dims[0] != system_dims or rho.dims[1] != system_dims:
+        raise ValueError(f"{name} has dims {rho.dims}, the system has {system_dims}")
+    dense = rho.full()
+    asym = float(np.max(np.abs(dense - dense.conj().T))) if dense.size else 0.0
+    scale = float(np.max(np.abs(dense))) if dense.size else 0.0
+    if not (asym <= 1e-10 * max(1.0, scale)):
+        raise ValueError(f"{name} must be Hermitian (a density matrix); max |rho - "
+                         f"rho^dagger| = {asym:.3g}")
+    tr = np.trace(dense)
+    if not (abs(tr - 1) <= 1e-8):
+        raise ValueError(f"{name} must have unit trace, got {complex(tr).real:.10g}"
+                         + (f" {complex(tr).imag:+.3g}j" if abs(complex(tr).imag) > 1e-12
+                            else ""))
+    return rho
+
+
 def unitarity_error(unitary: qutip.Qobj) -> float:
     r""":math:`\max|U^\dagger U - 1|` (NaN if ``unitary`` holds a NaN)."""
     u = _csr(unitary)
@@ -261,10 +290,7 @@ class CollisionMap:
 
     def apply(self, rho: qutip.Qobj) -> qutip.Qobj:
         """:math:`\\Phi(\\rho)` computed from the full unitary and a partial trace."""
-        if rho.isket:
-            rho = qutip.ket2dm(rho)
-        if rho.dims[0] != self.system_dims:
-            raise ValueError(f"rho has dims {rho.dims[0]}, the system has {self.system_dims}")
+        rho = _check_state("rho", rho, self.system_dims)
         joint = self.unitary * qutip.tensor(rho, self.ancilla_state) * self.unitary.dag()
         return joint.ptrace(list(range(len(self.system_dims))))
 
@@ -358,10 +384,7 @@ class KrausMap:
 
     def apply(self, rho: qutip.Qobj) -> qutip.Qobj:
         r""":math:`\sum_i E_i\rho E_i^\dagger`."""
-        if rho.isket:
-            rho = qutip.ket2dm(rho)
-        if rho.dims[0] != self.system_dims:
-            raise ValueError(f"rho has dims {rho.dims[0]}, the system has {self.system_dims}")
+        rho = _check_state("rho", rho, self.system_dims)
         out = sum(k @ rho @ k.dag() for k in self._kraus)
         return out
 
@@ -410,9 +433,7 @@ class KrausMap:
         """Apply the map ``steps`` times from ``rho0``, recording expectation values."""
         steps = checks.integer_at_least("steps", steps, 0)
         ks = [k.full() for k in self._kraus]
-        rho = (qutip.ket2dm(rho0) if rho0.isket else rho0)
-        if rho.dims[0] != self.system_dims:
-            raise ValueError(f"rho0 has dims {rho.dims[0]}, the system has {self.system_dims}")
+        rho = _check_state("rho0", rho0, self.system_dims)
         dims = rho.dims
         r = rho.full()
         ops = [o.full() for o in e_ops]
@@ -781,9 +802,15 @@ def check_fock_truncation(rho_or_population, tolerance: float = 1e-6,
     Accepts a state (every subsystem is checked) or the top-level population(s).
     """
     if isinstance(rho_or_population, qutip.Qobj):
+        _check_finite("rho_or_population", rho_or_population)
         top = float(np.max(top_level_populations(rho_or_population)))
     else:
-        top = float(np.max(np.abs(rho_or_population)))
+        pops = np.asarray(rho_or_population)
+        if pops.size == 0:
+            raise ValueError("rho_or_population must hold at least one population, got an "
+                             "empty array")
+        checks.finite("rho_or_population", pops)
+        top = float(np.max(np.abs(pops)))
     return check_truncation(top, tolerance=tolerance, what=what, stacklevel=5)
 
 
