@@ -56,3 +56,17 @@ def test_bad_usage_exits_2(argv):
     with pytest.raises(SystemExit) as exc:
         main(argv)
     assert exc.value.code == 2
+
+
+def test_reproduce_checks_out_and_settings_before_computing(tmp_path, capsys):
+    a_file = tmp_path / "taken"
+    a_file.write_text("x")
+    assert main(["reproduce", "000", "--out", str(a_file)]) == 2
+    assert "exists and is not a folder" in capsys.readouterr().err
+    assert main(["reproduce", "000", "--out", "/proc/qfridge_out"]) == 2
+    assert "cannot be created" in capsys.readouterr().err
+    for bad in ("-1", "abc"):
+        assert main(["reproduce", "002", "--out", str(tmp_path / "o"), "--set",
+                     f"fig6b_sites={bad}"]) == 2
+        err = capsys.readouterr().err
+        assert "fig6b_sites" in err and "Traceback" not in err

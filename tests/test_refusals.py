@@ -266,3 +266,35 @@ def test_non_unique_steady_state_from_an_initial_state_is_the_long_time_limit():
     # the singlet is dark: it stays put
     np.testing.assert_allclose(me.steady_state(initial=qutip.ket2dm(singlet)).full(),
                                qutip.ket2dm(singlet).full(), atol=1e-10)
+
+
+def test_fuzz_findings_in_the_master_equation_are_refused_by_name():
+    h = 0.5 * qutip.sigmaz()
+    me = MasterEquation.local(h, [(BosonicBath(0.5, 0.01, name="b"),
+                                   Transition(qutip.sigmam(), 1.0))])
+    not_positive = qutip.Qobj(np.diag([1.5, -0.5]))
+    with pytest.raises(ValueError, match="rho must be positive.*-0.5"):
+        me.heat_currents(not_positive)
+    with pytest.raises(ValueError, match="rho0 must be positive"):
+        me.propagate(not_positive, [0.0, 1.0])
+    with pytest.raises(ValueError, match="segment end times must be numbers"):
+        evolve_piecewise([(me, np.nan), (me, np.inf)], qutip.fock_dm(2, 0), [0.0, 3.0])
+    with pytest.raises(ValueError, match=r"couplings\[0\] must pair a bath"):
+        MasterEquation.local(h, [(1.0, Transition(qutip.sigmam(), 1.0))])
+    with pytest.raises(ValueError, match=r"couplings\[0\] must pair a bath"):
+        MasterEquation.global_secular(h, [(1.0, qutip.sigmax())])
+
+
+def test_qutip_route_on_a_non_unique_problem_says_why():
+    # two decoupled decaying qubits that never talk: QuTiP's bare "Matrix is singular"
+    # becomes a SteadyStateError that points at the self-checked default route
+    from qfridge.engines.steady import Method
+
+    h = qutip.Qobj(np.diag([0.0, 1.0, 5.0, 6.0]))
+    down = qutip.Qobj(np.array([[0, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 1], [0, 0, 0, 0.0]]))
+    me = MasterEquation.local(h, [(BosonicBath(0.0, 0.1, name="b"), Transition(down, 1.0))])
+    with pytest.raises(SteadyStateError, match="not unique"):
+        me.solve()
+    with pytest.raises(SteadyStateError) as err:
+        me.solve(Method.QUTIP)
+    assert "qutip.steadystate failed" in str(err.value) and "default route" in str(err.value)

@@ -37,3 +37,15 @@ def test_negf_grid_of_a_billion_points_is_refused():
                           filter_delta_z=0.2)
     with pytest.raises(TooLargeError, match="NEGF solve on 1500000000 energy points"):
         solve_kerr_resonators(2.0, 2.0, 0.2, b1, b2, grid=EnergyGrid(0.0, 10.0, 1_500_000_000))
+
+
+def test_long_spin_chains_are_refused_at_once():
+    from qfridge.models.anti_thermal import AntiThermalChain
+    from qfridge.models.spin_chain import SpinChain
+
+    for build in (lambda: SpinChain(n_sites=30).hamiltonian(),
+                  lambda: AntiThermalChain(n_sites=40).hamiltonian()):
+        start = time.perf_counter()
+        with pytest.raises(TooLargeError, match="site chain's operators"):
+            build()
+        assert time.perf_counter() - start < 1.0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -43,6 +44,7 @@ def _cmd_reproduce(args) -> int:
         seeds = resolve_seeds(args.seeds)
         settings = _settings(args.set)
         check_settings(seeds, settings)
+        _output_folder(Path(args.out))
     except ValueError as err:
         print(f"qfridge reproduce: {err}", file=sys.stderr)
         return 2
@@ -215,6 +217,18 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
     return value
+
+
+def _output_folder(out: Path) -> None:
+    """Create ``out`` (a folder) now, or refuse in one line before anything is computed."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ValueError(f"--out {out} cannot be created: {err.strerror or err}") from None
+    if not os.access(out, os.W_OK):
+        raise ValueError(f"--out {out} is not writable")
 
 
 def _settings(pairs: list[str]) -> dict[str, str]:

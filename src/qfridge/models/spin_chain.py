@@ -60,6 +60,7 @@ import qutip
 
 from ..core import checks
 from ..core.baths import BosonicBath
+from ..core.resources import require_memory
 from ..engines.lindblad import JumpTerm, MasterEquation
 from .base import Model, parameter, register_model
 
@@ -218,6 +219,12 @@ class SpinChain(Model):
 
     @cached_property
     def _site_ops(self) -> dict[str, list[qutip.Qobj]]:
+        n, d = self.n_sites, float(self.dimension)
+        # 5 site operators per site and the Hamiltonian, ~1-2 entries per row each, CSR at
+        # ~24 bytes per entry, with one copy while QuTiP adds them up
+        require_memory(f"the {n}-site chain's operators ({d:.3g} levels)",
+                       2 * 24.0 * (7 * n + 2) * d, "a chain of more than ~20 sites does not "
+                       "fit in memory as a state vector space; use fewer sites")
         return {a: [self.embed(op, i) for i in range(self.n_sites)]
                 for a, op in _SINGLE.items()}
 

@@ -60,9 +60,8 @@ class Context:
             return default
         try:
             return kind(self.settings[name])
-        except ValueError:
-            raise ValueError(f"setting {name}={self.settings[name]!r} is not a valid "
-                             f"{kind.__name__}") from None
+        except ValueError as err:
+            raise ValueError(f"setting {name}={self.settings[name]!r}: {err}") from None
 
     def pick(self, full, quick):
         """``quick`` in quick mode, else ``full`` (grid sizes, ensemble sizes)."""
@@ -124,6 +123,15 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Setting:
+    """A paper-specific setting: ``parse`` converts the command-line text and refuses a bad
+    value (ValueError naming it) — checked before anything is computed."""
+
+    help: str
+    parse: Callable[[str], Any]
+
+
+@dataclass(frozen=True)
 class Paper:
     """A seed paper's reproduction: its figures and its claims."""
 
@@ -132,7 +140,7 @@ class Paper:
     figures: list[Figure] = field(default_factory=list)
     claims: Callable | None = None
     notes: str = ""
-    settings: dict = field(default_factory=dict)  # name -> help, for ``--set NAME=VALUE``
+    settings: dict = field(default_factory=dict)  # name -> Setting, for ``--set NAME=VALUE``
 
 
 def claim_counts(claims: list[Claim]) -> tuple[int, int, int]:

@@ -54,17 +54,23 @@ def resolve_seeds(names: list[str]) -> list[str]:
 
 
 def check_settings(seeds: list[str], settings: dict) -> None:
-    """Refuse ``--set`` names that none of ``seeds`` declares (listing those that exist)."""
-    known: dict[str, str] = {}
+    """Refuse ``--set`` names that none of ``seeds`` declares (listing those that exist)
+    and values their paper's :class:`Setting` rejects — before anything is computed."""
+    known: dict = {}
     for seed in seeds:
         paper = load_paper(seed)
         if paper is not None:
             known.update(paper.settings)
     unknown = sorted(set(settings) - set(known))
     if unknown:
-        listing = "; ".join(f"{k}: {v}" for k, v in sorted(known.items())) or "none"
+        listing = "; ".join(f"{k}: {v.help}" for k, v in sorted(known.items())) or "none"
         raise ValueError(f"unknown setting(s) {unknown} for seed(s) {', '.join(seeds)}; "
                          f"settings are: {listing}")
+    for name, value in settings.items():
+        try:
+            known[name].parse(value)
+        except ValueError as err:
+            raise ValueError(f"setting {name}={value!r}: {err}") from None
 
 
 @dataclass

@@ -22,6 +22,7 @@ import numpy as np
 import xarray as xr
 from scipy.optimize import brentq
 
+from ..core import checks
 from ..core.resources import require_memory
 from ..core.thermal import boltzmann_fit, sector_temperatures
 from ..core.validity import PremiseWarning, strict_premises
@@ -43,7 +44,7 @@ from ..models.anti_thermal import (
     SpinSystem,
     exact_qubit_lead_state,
 )
-from .registry import Claim, Figure, Paper
+from .registry import Claim, Figure, Paper, Setting
 
 J_L = 0.5            # lead hopping of Figs. 2(c), 3, 4, 7, 8(c) (band [-1, 1])
 DELTA_S_FIG2 = 1.5
@@ -428,6 +429,15 @@ def plot_fig6a(ds, ctx):
     return fig
 
 
+def _fig6b_sites(text) -> int:
+    """The ``fig6b_sites`` setting: an integer >= 4 (the convergence panel starts at 4)."""
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"fig6b_sites must be an integer, got {text!r}") from None
+    return checks.integer_at_least("fig6b_sites", value, 4)
+
+
 def _fig6b_estimate(n_sites: int) -> tuple[float, float]:
     """(GiB, seconds) for one B_x point of Fig. 6(b) at n_sites: a dense eigh of 2^L
     levels (eigenvectors + matrix + a work copy) at ~2e10 flop/s."""
@@ -445,7 +455,7 @@ def fig6b_point(n_sites: int, b_x: float, delta_l: float, gamma: float = GAMMA_B
 
 
 def compute_fig6b(ctx) -> xr.Dataset:
-    sites = ctx.setting("fig6b_sites", ctx.pick(FIG6B_SITES, 8), int)
+    sites = ctx.setting("fig6b_sites", ctx.pick(FIG6B_SITES, 8), _fig6b_sites)
     gib, seconds = _fig6b_estimate(sites)
     if sites > 12:
         print(f"[002] fig6b at {sites} qubits: about {gib:.1f} GiB and {seconds / 60:.0f} min "
@@ -867,6 +877,7 @@ PAPER = Paper(
     ],
     claims=claims,
     notes="Readings and choices: docs/seed002.md.",
-    settings={"fig6b_sites": "chain length of Fig. 6(b) (default 10, quick 8; the paper's 15 "
-                             "needs ~17 GiB and hours: an estimate is printed first)"},
+    settings={"fig6b_sites": Setting("chain length of Fig. 6(b) (default 10, quick 8; the "
+                                     "paper's 15 needs ~24 GiB and hours: an estimate is "
+                                     "printed first)", _fig6b_sites)},
 )
