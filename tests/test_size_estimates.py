@@ -49,3 +49,10 @@ def test_long_spin_chains_are_refused_at_once():
         with pytest.raises(TooLargeError, match="site chain's operators"):
             build()
         assert time.perf_counter() - start < 1.0
+
+
+def test_negf_refuses_a_negative_resonator_energy_by_name():
+    b1, b2 = fridge_baths(0.4, gamma_L=0.3, gamma_R=0.3, gamma_C=0.3, delta_z=0.2,
+                          filter_delta_z=0.2)
+    with pytest.raises(ValueError, match="eps1"):
+        solve_kerr_resonators(-1.0, 1.0, 0.1, b1, b2)

@@ -402,7 +402,8 @@ def solve_kerr_resonators(eps1: float, eps2: float, delta_z: float,
     Parameters
     ----------
     eps1, eps2 : float
-        Resonator energies :math:`\epsilon_{1,2}` (energy units, :math:`\hbar = k_B = 1`).
+        Resonator energies :math:`\epsilon_{1,2} > 0` (energy units, :math:`\hbar = k_B =
+        1`); a resonator below zero has no thermal state with a bosonic bath.
     delta_z : float
         Kerr (cross) non-linearity :math:`\Delta_z` (Eq. 12), any sign.
     baths1, baths2 : sequence of BosonicBath
@@ -435,8 +436,8 @@ def solve_kerr_resonators(eps1: float, eps2: float, delta_z: float,
         order in :math:`\Delta_z` not controlled).
     """
     start = time.perf_counter()
-    checks.finite("eps1", eps1)
-    checks.finite("eps2", eps2)
+    checks.positive("eps1 (a resonator energy; bosonic baths need it > 0)", eps1)
+    checks.positive("eps2 (a resonator energy; bosonic baths need it > 0)", eps2)
     checks.finite("delta_z", delta_z)
     checks.non_negative("coupling_scale", coupling_scale)
     checks.non_negative("eta", eta)
