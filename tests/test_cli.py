@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -70,3 +72,20 @@ def test_reproduce_checks_out_and_settings_before_computing(tmp_path, capsys):
                      f"fig6b_sites={bad}"]) == 2
         err = capsys.readouterr().err
         assert "fig6b_sites" in err and "Traceback" not in err
+
+
+def test_import_qfridge_is_light_and_public_names_load_on_use():
+    # issue 15: QuTiP, xarray and Dask are imported where they are used, not by
+    # `import qfridge`; the public names the README uses still resolve
+    code = ("import sys, qfridge; heavy = [m for m in ('qutip', 'xarray', 'dask', "
+            "'matplotlib') if m in sys.modules]; print(','.join(heavy)); "
+            "print(qfridge.MasterEquation.__name__, qfridge.sweep.__name__, "
+            "'MasterEquation' in dir(qfridge))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out[0] == ""
+    assert out[1] == "MasterEquation sweep True"
+    import qfridge
+
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        qfridge.nope  # noqa: B018

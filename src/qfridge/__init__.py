@@ -22,9 +22,26 @@ from .core.baths import (  # noqa: E402
 )
 from .core.units import Frequency, NaturalUnits, Temperature, Time, parse_quantity  # noqa: E402
 from .core.validity import PremiseViolation, PremiseWarning, strict_premises  # noqa: E402
-from .engines.lindblad import MasterEquation, Transition  # noqa: E402
-from .engines.rates import RateEquation  # noqa: E402
-from .sweeps import Axis, sweep  # noqa: E402
+
+#: Public names whose modules import QuTiP, xarray or Dask: imported on first use (PEP 562),
+#: so that ``import qfridge`` costs little more than NumPy and SciPy.
+_LAZY = {"MasterEquation": "qfridge.engines.lindblad", "Transition": "qfridge.engines.lindblad",
+         "RateEquation": "qfridge.engines.rates", "Axis": "qfridge.sweeps",
+         "sweep": "qfridge.sweeps"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'qfridge' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
     "Axis", "BosonicBath", "FermionicBath", "FlatSpectralDensity", "Frequency",
