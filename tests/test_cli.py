@@ -85,7 +85,11 @@ def test_import_qfridge_is_light_and_public_names_load_on_use():
                          check=True).stdout.splitlines()
     assert out[0] == ""
     assert out[1] == "MasterEquation sweep True"
+    import qfridge.thermal
+    from qfridge.units import Temperature
+
     import qfridge
 
+    assert qfridge.thermal is qfridge.core.thermal and Temperature is qfridge.core.units.Temperature
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         qfridge.nope  # noqa: B018

@@ -11,7 +11,14 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
+import sys as _sys  # noqa: E402
+
 from .core import thermal, units  # noqa: E402
+
+# the README's `qf.thermal` and `qf.units` are also importable as modules
+# (`import qfridge.thermal`, `from qfridge.units import Temperature`)
+_sys.modules[f"{__name__}.thermal"] = thermal
+_sys.modules[f"{__name__}.units"] = units
 from .core.baths import (  # noqa: E402
     BosonicBath,
     FermionicBath,
