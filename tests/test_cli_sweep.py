@@ -186,3 +186,18 @@ def test_every_point_failing_still_writes_outputs(tmp_path, capsys):
     with xr.open_dataset(tmp_path / "all.nc") as ds:
         assert ds["failed"].all() and np.isnan(ds["n"]).all()
     assert (tmp_path / "all.png").exists()
+
+
+@pytest.mark.parametrize("kind, value", [("angular_frequency", 4e9), ("temperature", 0.05),
+                                         ("rate", 1e4), ("time", 5e-8)])
+def test_unitless_value_error_suggests_the_same_value(kind, value):
+    # the suggested example must be the value the plain number would have meant
+    import re
+
+    from qfridge.models.base import coerce
+    from qfridge.sweeps.config import ConfigError, _value
+
+    with pytest.raises(ConfigError) as err:
+        _value("x", kind, value)
+    example = re.search(r"e\.g\. '([^']+)'", str(err.value)).group(1)
+    assert coerce("x", kind, example) == pytest.approx(value, rel=1e-5)

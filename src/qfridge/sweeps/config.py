@@ -118,8 +118,13 @@ def _unit_of(text) -> str | None:
 def _value(name: str, kind: str, value):
     """One configuration value in canonical units, refusing unit-less dimensional numbers."""
     if kind in DIMENSIONAL and not isinstance(value, str):
-        raise ConfigError(f"parameter {name!r} is a {kind}: give it with a unit, e.g. "
-                          f"'{value} {_EXAMPLE_UNIT[kind]}', got {value!r}")
+        unit, scale = _kind_scale(name, kind, _EXAMPLE_UNIT[kind])
+        example = (f"'{value / scale:.6g} {unit}' if you meant {value!r} "
+                   f"{UNIT_OF_KIND[kind]}" if isinstance(value, int | float)
+                   and not isinstance(value, bool) else f"'5 {unit}'")
+        article = "an" if kind[0] in "aeiou" else "a"
+        raise ConfigError(f"parameter {name!r} is {article} {kind}: give it with a unit, e.g. "
+                          f"{example}; got the plain value {value!r}")
     if kind == "choice":
         if not isinstance(value, str | int | float | bool):
             raise ConfigError(f"parameter {name!r} must be a string, got {value!r}")
