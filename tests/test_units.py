@@ -89,3 +89,16 @@ def test_natural_units_refuse_bad_scale():
 def test_vectorised_constructors():
     f = Frequency.cyclic(np.array([1.0, 2.0]), "GHz")
     np.testing.assert_allclose(f.angular_rad_per_s, 2 * np.pi * np.array([1e9, 2e9]))
+
+
+def test_engines_refuse_unit_carrying_values_and_say_how_to_convert():
+    # decided once (core.checks): engines take plain numbers in natural units; a string or a
+    # typed quantity is refused with the conversion, whose example must itself work
+    import qfridge as qf
+
+    for value in ("50 mK", qf.parse_quantity("50 mK")):
+        with pytest.raises(ValueError, match="must be a plain number.*natural units"):
+            qf.BosonicBath(temperature=value, spectral_density=0.1)
+    nu = qf.NaturalUnits.of_frequency(qf.parse_quantity("5 GHz"))
+    t = nu.temperature(qf.parse_quantity("50 mK"))
+    assert qf.BosonicBath(temperature=float(t), spectral_density=0.1).temperature == t

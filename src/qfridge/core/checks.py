@@ -19,8 +19,24 @@ def _show(value) -> str:
         else f"array of shape {arr.shape}"
 
 
+#: Why engines take plain numbers: said once, wherever a unit-carrying value reaches one.
+NATURAL_UNITS = (
+    "engines work in natural units (hbar = k_B = 1, every energy, rate and temperature in "
+    "one chosen energy scale), so they take plain numbers: convert with "
+    "qfridge.units.NaturalUnits (e.g. NaturalUnits.of_frequency(parse_quantity('5 GHz'))"
+    ".temperature(parse_quantity('50 mK'))), or use a model, whose parameters accept "
+    "'50 mK', '5 GHz' and typed quantities")
+
+
+def _carries_unit(value) -> bool:
+    """A string such as '50 mK' or a typed quantity of qfridge.core.units."""
+    return isinstance(value, str) or type(value).__module__.endswith("core.units")
+
+
 def finite(name: str, value):
     """``value`` as a float array (or float) after checking it holds no NaN/inf."""
+    if _carries_unit(value):
+        raise ValueError(f"{name} must be a plain number, got {value!r}: {NATURAL_UNITS}")
     arr = np.asarray(value)
     if not np.issubdtype(arr.dtype, np.number):
         raise ValueError(f"{name} must be a number, got {value!r}")
