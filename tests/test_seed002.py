@@ -4,7 +4,12 @@ names (each against the paper or an independent reference, never a stored output
 import numpy as np
 import pytest
 
-from qfridge.engines.leads import FermionLead, QubitLead, tight_binding_integral
+from qfridge.engines.leads import (
+    FermionLead,
+    QubitLead,
+    heating_cooling_integrals,
+    tight_binding_integral,
+)
 from qfridge.engines.rates import steady_state
 from qfridge.models.anti_thermal import (
     AntiThermalChain,
@@ -23,7 +28,7 @@ def test_fig2c_threshold_and_closed_form():
     assert s.threshold_mu(0.8, 0.5) == pytest.approx(-0.2, abs=1e-9)
     # beta_S from the engine = log(I-/I+)/Delta_S with I+- of the closed form A12
     for mu in (-0.9, -0.5, 0.0, 0.3):
-        i_plus, i_minus = s._closed_i(1.5, mu, 0.5)
+        i_plus, i_minus = heating_cooling_integrals(1.5, mu, 0.5)
         assert s._spin_half_beta(1.5, FermionLead(0.5, mu)) == pytest.approx(
             np.log(i_minus / i_plus) / 1.5, rel=1e-9)
     # below the band every mode is empty: only heating, beta_S = -inf
@@ -62,7 +67,7 @@ def test_fig8_fidelity_formula_is_the_large_n_limit_of_the_rate_matrix():
     p = s.cavity_populations(cav, FermionLead(0.5, -0.9))
     f, r = s.fock_fidelity(0.5, 0.4)
     assert p[60] == pytest.approx(float(f), rel=1e-9)
-    i_plus, i_minus = s._closed_i(0.2, -0.9, 0.5)
+    i_plus, i_minus = heating_cooling_integrals(0.2, -0.9, 0.5)
     assert float(r) == pytest.approx((i_plus - i_minus) * 0.2**2 / 4 / 0.5**2, rel=1e-12)
 
 

@@ -1218,6 +1218,15 @@ def zeno_relaxation_time(epsilon, gamma) -> float:
     return float(gamma / (2.0 * epsilon**2))
 
 
+def heating_cooling_integrals(delta, mu, hopping):
+    r""":math:`(I_+, I_-)` below Eq. A12 for a level spacing :math:`\Delta` (vectorised):
+    :math:`I_\pm = I(\pm(\mu_L - \Delta)/(2J_L), \arccos(\pm\mu_L/2J_L))`, the heating
+    and cooling rates of an infinite nearest-neighbour lead in the units of Eq. A11."""
+    x = (np.asarray(mu) - np.asarray(delta)) / (2 * hopping)
+    c = np.clip(np.asarray(mu) / (2 * hopping), -1, 1)
+    return (tight_binding_integral(x, np.arccos(c)), tight_binding_integral(-x, np.arccos(-c)))
+
+
 def spin_beta_fermion_lead(delta_s, hopping, mu) -> float:
     r"""Steady inverse temperature of :math:`H_S = \Delta_S S^z` (any spin) coupled to an
     infinite nearest-neighbour fermion lead (below Eq. A12):
@@ -1230,10 +1239,7 @@ def spin_beta_fermion_lead(delta_s, hopping, mu) -> float:
     checks.positive("delta_s", delta_s)
     checks.positive("hopping", hopping)
     checks.finite("mu", mu)
-    th_plus = np.arccos(np.clip(mu / (2 * hopping), -1, 1))
-    th_minus = np.arccos(np.clip(-mu / (2 * hopping), -1, 1))
-    i_plus = float(tight_binding_integral((mu - delta_s) / (2 * hopping), th_plus))
-    i_minus = float(tight_binding_integral(-(mu - delta_s) / (2 * hopping), th_minus))
+    i_plus, i_minus = (float(i) for i in heating_cooling_integrals(delta_s, mu, hopping))
     if i_minus == np.inf or i_plus == 0.0:
         return float("inf")
     if i_minus == 0.0:

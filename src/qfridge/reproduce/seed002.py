@@ -30,7 +30,7 @@ from ..engines.leads import (
     Dispersion,
     FermionLead,
     QubitLead,
-    tight_binding_integral,
+    heating_cooling_integrals,
     zeno_rates,
     zeno_relaxation_time,
 )
@@ -116,14 +116,6 @@ def _fermion_i(delta: float, mu: float, hopping: float, rng: int = 1) -> tuple[f
     return scale * _pair_rates(r, 0, 1), scale * _pair_rates(r, 1, 0)
 
 
-def _closed_i(delta, mu, hopping):
-    """(I+, I-) of the text below Eq. A12 (closed form, nearest-neighbour lead)."""
-    return (tight_binding_integral((mu - delta) / (2 * hopping), np.arccos(
-                np.clip(mu / (2 * hopping), -1, 1))),
-            tight_binding_integral(-(mu - delta) / (2 * hopping), np.arccos(
-                np.clip(-mu / (2 * hopping), -1, 1))))
-
-
 # ----------------------------------------------------------------------------- Fig. 2
 def compute_fig2b(ctx) -> xr.Dataset:
     k = np.linspace(0.0, np.pi, 201)
@@ -155,7 +147,7 @@ def plot_fig2b(ds, ctx):
 
 def compute_fig2c(ctx) -> xr.Dataset:
     mu = np.linspace(-1.5, 1.5, ctx.pick(301, 61))
-    i_plus, i_minus = _closed_i(DELTA_S_FIG2, mu, J_L)
+    i_plus, i_minus = heating_cooling_integrals(DELTA_S_FIG2, mu, J_L)
     with np.errstate(divide="ignore", invalid="ignore"):
         closed = np.log(i_minus / i_plus) / DELTA_S_FIG2
     ranges = np.array([1, 2, 3])
@@ -577,7 +569,7 @@ def fock_fidelity(gap_ratio, gap_over_j):
     hop = 1.0
     delta = np.asarray(gap_over_j, dtype=float) * hop
     mu = -2 * hop + np.asarray(gap_ratio, dtype=float) * delta
-    i_plus, i_minus = _closed_i(delta, mu, hop)
+    i_plus, i_minus = heating_cooling_integrals(delta, mu, hop)
     f = 1 - i_minus / i_plus
     r = (i_plus - i_minus) * delta**2 / (4 * hop**2)
     ok = i_minus < i_plus
