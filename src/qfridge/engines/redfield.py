@@ -87,6 +87,30 @@ def _superoperator(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return np.kron(right.T, left)
 
 
+def check_couplings(hamiltonian: qutip.Qobj, couplings: Sequence[tuple[BosonicBath, qutip.Qobj]]
+                    ) -> dict[str, tuple[BosonicBath, np.ndarray]]:
+    """``{bath name: (bath, A as a dense array)}`` after checking each pair: a bath with a
+    ``rate``, a distinct name, a finite Hermitian operator with the Hamiltonian's dims
+    (ValueError naming the bath otherwise)."""
+    out: dict[str, tuple[BosonicBath, np.ndarray]] = {}
+    for index, (bath, coupling) in enumerate(couplings):
+        if not hasattr(bath, "rate"):
+            raise ValueError(f"couplings[{index}] must pair a bath (e.g. BosonicBath) with "
+                             f"a coupling operator, got {bath!r} as the bath")
+        name = _bath_name(bath, index)
+        if name in out:
+            raise ValueError(f"two baths share the name {name!r}; give them distinct names")
+        a = check_operator(f"coupling operator of bath {name!r}", coupling, hamiltonian).full()
+        asym, scale = _hermitian_defect(a)
+        if not (asym <= 1e-12 * max(1.0, scale)):
+            raise ValueError(
+                f"coupling operator of bath {name!r} must be Hermitian (a system operator "
+                f"coupled to a bath is an observable); max |A - A^dagger| = {asym:.3g} "
+                f"(max |A| = {scale:.3g})")
+        out[name] = (bath, a)
+    return out
+
+
 class Redfield:
     r"""The Bloch–Redfield master equation of a system and its baths (built once).
 
@@ -118,21 +142,7 @@ class Redfield:
         self._h = h
         self._lambda: dict[str, np.ndarray] = {}
         self._coupling: dict[str, np.ndarray] = {}
-        for index, (bath, coupling) in enumerate(couplings):
-            if not hasattr(bath, "rate"):
-                raise ValueError(f"couplings[{index}] must pair a bath (e.g. BosonicBath) with "
-                                 f"a coupling operator, got {bath!r} as the bath")
-            name = _bath_name(bath, index)
-            if name in self._lambda:
-                raise ValueError(f"two baths share the name {name!r}; give them distinct names")
-            a = check_operator(f"coupling operator of bath {name!r}", coupling,
-                               self.hamiltonian).full()
-            asym, scale = _hermitian_defect(a)
-            if not (asym <= 1e-12 * max(1.0, scale)):
-                raise ValueError(
-                    f"coupling operator of bath {name!r} must be Hermitian (a system operator "
-                    f"coupled to a bath is an observable); max |A - A^dagger| = {asym:.3g} "
-                    f"(max |A| = {scale:.3g})")
+        for name, (bath, a) in check_couplings(self.hamiltonian, couplings).items():
             a_eig = vectors.conj().T @ a @ vectors
             gamma = np.asarray(bath.rate(bohr), dtype=float)
             self._lambda[name] = vectors @ (0.5 * gamma * a_eig) @ vectors.conj().T
