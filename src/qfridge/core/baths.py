@@ -187,8 +187,22 @@ def as_spectral_density(spec) -> SpectralDensity:
     return FlatSpectralDensity(float(checks.non_negative("gamma", spec)))
 
 
+class _SignedRates:
+    """``emission_rate``/``absorption_rate`` of a bath from its signed-energy ``rate``."""
+
+    def emission_rate(self, omega):
+        r"""Rate of a transition giving energy :math:`|\omega|` to the bath
+        (:math:`K(1+n)` for a thermal bath)."""
+        return self.rate(np.abs(omega))
+
+    def absorption_rate(self, omega):
+        r"""Rate of a transition taking energy :math:`|\omega|` from the bath
+        (:math:`Kn` for a thermal bath)."""
+        return self.rate(-np.abs(omega))
+
+
 @dataclass(frozen=True)
-class BosonicBath:
+class BosonicBath(_SignedRates):
     r"""A bosonic bath at temperature :math:`T` with spectral density :math:`K(\omega)`.
 
     ``temperature = 0`` is allowed (pure emission). Rates, with the sign
@@ -208,14 +222,6 @@ class BosonicBath:
         """Bose occupation :math:`n(\\omega)` at the bath's temperature (omega > 0)."""
         return bose(omega, self.temperature)
 
-    def emission_rate(self, omega):
-        r"""Rate :math:`K(1+n)` of a transition giving energy :math:`\omega > 0` to the bath."""
-        return self.rate(np.abs(omega))
-
-    def absorption_rate(self, omega):
-        r"""Rate of a transition that takes energy :math:`\omega > 0` from the bath: :math:`Kn`."""
-        return self.rate(-np.abs(omega))
-
     def rate(self, omega):
         r"""Signed-energy rate: :math:`\omega > 0` emission, :math:`\omega < 0` absorption.
 
@@ -223,6 +229,30 @@ class BosonicBath:
         :math:`K(|\omega|) n(|\omega|)` for :math:`\omega < 0`; 0 at :math:`\omega = 0`.
         """
         return thermal_rate(omega, self.temperature, self.spectral_density)
+
+
+@dataclass(frozen=True)
+class WorkReservoir(_SignedRates):
+    r"""A bath at infinite temperature: it drives every transition it couples to at the
+    same rate :math:`\gamma` in both directions, so it exchanges energy without entropy —
+    work (the incoherent model of a maser's output field or of a classical noisy drive).
+
+    Engines treat it like a :class:`BosonicBath`; the thermodynamics layer
+    (:mod:`qfridge.engines.thermo`) counts its current as work, not heat.
+    """
+
+    gamma: float
+    name: str = "work"
+    temperature: float = field(default=float("inf"), init=False)
+
+    def __post_init__(self):
+        checks.non_negative(f"gamma of work reservoir {self.name!r}", self.gamma)
+
+    def rate(self, omega):
+        r""":math:`\gamma` for any non-zero energy (0 at :math:`\omega = 0`)."""
+        w = np.asarray(checks.finite("omega", omega), dtype=float)
+        rate = np.where(w != 0, self.gamma, 0.0)
+        return rate.item() if rate.ndim == 0 else rate
 
 
 @dataclass(frozen=True)

@@ -546,6 +546,31 @@ class CollectiveRateEquation:
         """Heat current of every bath (positive = energy leaves that bath)."""
         return {b.name: self.heat_current(state, b.name) for b in self.baths}
 
+    @property
+    def temperatures(self) -> dict[str, float]:
+        r"""Each bath's temperature from its detailed-balance ratio,
+        :math:`T = \omega_0/\ln(\gamma^\downarrow/\gamma^\uparrow)` (0 without
+        absorption, ``inf`` for equal rates: a work reservoir)."""
+        out = {}
+        for b in self.baths:
+            if b.absorption > b.emission:
+                raise ValueError(f"bath {b.name!r} absorbs faster than it emits (population "
+                                 "inversion): it has no positive temperature")
+            ratio = b.emission / b.absorption if b.absorption > 0 else np.inf
+            out[b.name] = self.omega0 / np.log(ratio) if ratio > 1 else np.inf
+        return out
+
+    def thermodynamics(self, state: DickeState | None = None, *, check: bool = True):
+        """Entropy production, efficiency/COP and bounds of a state (default: the steady
+        state) — :class:`~qfridge.engines.thermo.Thermodynamics`."""
+        from .thermo import Thermodynamics
+
+        state = self.steady_state() if state is None else state
+        th = Thermodynamics(self.heat_currents(state), self.temperatures)
+        if check:
+            th.check_second_law("the collective steady state", stacklevel=3)
+        return th
+
 
 def nested_dissection(points, leaf: int = 16) -> np.ndarray:
     """Geometric nested-dissection order of lattice points (rows of ``points``).

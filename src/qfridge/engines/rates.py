@@ -241,10 +241,13 @@ class RateEquation:
         Level energies (natural units).
     rates : dict[str, ndarray of shape (..., d, d)]
         Rate matrix of each bath; ``rates[b][..., i, j]`` is the rate of j -> i.
+    temperatures : dict[str, float], optional
+        Each bath's temperature (``inf`` for a work reservoir), for :meth:`thermodynamics`.
     """
 
     energies: np.ndarray
     rates: dict
+    temperatures: dict | None = None
 
     def __post_init__(self):
         e = np.asarray(checks.finite("energies", self.energies), dtype=float)
@@ -272,3 +275,18 @@ class RateEquation:
         """Heat current of every bath (positive = energy leaves the bath)."""
         p = self.steady_state() if populations is None else populations
         return {name: heat_current(w, self.energies, p) for name, w in self.rates.items()}
+
+    def thermodynamics(self, populations=None, *, check: bool = True):
+        """Entropy production, efficiency/COP and bounds at every grid point
+        (:class:`~qfridge.engines.thermo.Thermodynamics` of arrays); ``check`` reports a
+        negative entropy production (a Pauli equation whose rates break detailed balance
+        with the stated temperatures)."""
+        from .thermo import Thermodynamics
+
+        if self.temperatures is None:
+            raise ValueError("thermodynamics needs the baths' temperatures: build the rate "
+                             "equation with temperatures={bath: T} (inf for a work reservoir)")
+        th = Thermodynamics(self.heat_currents(populations), self.temperatures)
+        if check:
+            th.check_second_law("the Pauli steady state", stacklevel=3)
+        return th
