@@ -144,6 +144,7 @@ class FloquetMarkov:
                              f"{2 * k_max + 1}, got {n_times!r}")
         baths = check_couplings(self.hamiltonian, couplings)
         self.bath_names = list(baths)
+        self.temperatures = {name: float(bath.temperature) for name, (bath, _) in baths.items()}
         self.period = 2.0 * np.pi / self.frequency
         omega = self.frequency
         times = self.period * np.arange(n) / n
@@ -258,6 +259,18 @@ class FloquetMarkov:
         p = self._populations(populations)
         photons = sum(np.einsum("k,abk,b->", self.sidebands, r, p) for r in self._rates.values())
         return -self.frequency * float(photons)
+
+    def thermodynamics(self, populations=None, *, check: bool = True):
+        """Entropy production, the drive's power, efficiency/COP and bounds
+        (:class:`~qfridge.engines.thermo.Thermodynamics` with ``power`` = :meth:`power`):
+        a driven machine is an engine when :math:`P < 0` (work delivered to the drive)."""
+        from .thermo import Thermodynamics
+
+        p = self._populations(populations)
+        th = Thermodynamics(self.heat_currents(p), self.temperatures, power=self.power(p))
+        if check:
+            th.check_second_law("the Floquet-Markov steady state", stacklevel=3)
+        return th
 
     def density_matrix(self, t: float, populations=None) -> qutip.Qobj:
         r"""The state :math:`\rho(t) = \sum_a p_a|\phi_a(t)\rangle\langle\phi_a(t)|` (the

@@ -142,7 +142,9 @@ class Redfield:
         self._h = h
         self._lambda: dict[str, np.ndarray] = {}
         self._coupling: dict[str, np.ndarray] = {}
-        for name, (bath, a) in check_couplings(self.hamiltonian, couplings).items():
+        baths = check_couplings(self.hamiltonian, couplings)
+        self.temperatures = {name: float(bath.temperature) for name, (bath, _) in baths.items()}
+        for name, (bath, a) in baths.items():
             a_eig = vectors.conj().T @ a @ vectors
             gamma = np.asarray(bath.rate(bohr), dtype=float)
             self._lambda[name] = vectors @ (0.5 * gamma * a_eig) @ vectors.conj().T
@@ -260,3 +262,16 @@ class Redfield:
         scale = max(float(np.max(np.abs(currents))), floor)
         return float(abs(currents.sum()) / scale) if scale > 0 else 0.0
 
+
+    def thermodynamics(self, rho=None, *, check: bool = True):
+        """Entropy production, efficiency/COP and bounds of a state (default: the steady
+        state) from the Redfield currents — :class:`~qfridge.engines.thermo.Thermodynamics`.
+        ``check`` reports a negative entropy production (a Redfield steady state that is
+        not positive can break the second law too)."""
+        from .thermo import Thermodynamics
+
+        rho = self.solve() if rho is None else rho
+        th = Thermodynamics(self.heat_currents(rho), self.temperatures)
+        if check:
+            th.check_second_law("the Redfield steady state", stacklevel=3)
+        return th
