@@ -242,6 +242,11 @@ class MasterEquation:
         self.jumps = dict(jumps)
         self.form = form
         self.temperatures = None if temperatures is None else dict(temperatures)
+        #: What :meth:`local` / :meth:`global_secular` were built from — ``(bath,
+        #: [Transition, ...])`` or ``(bath, coupling operator)`` pairs — so that the other
+        #: forms of the same machine can be built (:func:`qfridge.engines.audit.audit`);
+        #: ``None`` for a master equation assembled from jump terms.
+        self.couplings: list | None = None
 
     # -- construction -----------------------------------------------------------------
     @classmethod
@@ -295,7 +300,10 @@ class MasterEquation:
                 terms.append(JumpTerm(float(bath.absorption_rate(tr.frequency)), op.dag(),
                                       -tr.frequency))
             jumps[name] = terms
-        return cls(hamiltonian, jumps, form="local", temperatures=_temperatures(couplings))
+        me = cls(hamiltonian, jumps, form="local", temperatures=_temperatures(couplings))
+        me.couplings = [(bath, [tr] if isinstance(tr, Transition) else list(tr))
+                        for bath, tr in couplings]
+        return me
 
     @classmethod
     def global_secular(cls, hamiltonian: qutip.Qobj,
@@ -361,6 +369,7 @@ class MasterEquation:
                 terms.append(JumpTerm(rate, op, omega))
             jumps[name] = terms
         me = cls(hamiltonian, jumps, form="global", temperatures=_temperatures(couplings))
+        me.couplings = list(couplings)
         if check:
             me.check_premises(energies=energies, groups=groups, transition_rates=transition_rates)
         return me

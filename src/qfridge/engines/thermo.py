@@ -214,7 +214,8 @@ class Thermodynamics:
         """Whether the machine delivers work (:math:`P_{\\rm out} > 0`)."""
         return np.asarray(self.power_output) > self._zero()
 
-    def _cold(self, cold: str | None) -> str:
+    def cold_bath(self, cold: str | None = None) -> str:
+        """The bath a refrigerator cools: ``cold`` checked, or the coldest heat bath."""
         if cold is not None:
             if cold not in self.heat_baths:
                 raise ValueError(f"cold must be one of the heat baths {self.heat_baths}, "
@@ -226,7 +227,7 @@ class Thermodynamics:
 
     def is_refrigerator(self, cold: str | None = None):
         """Whether heat leaves the cold bath (default: the coldest heat bath)."""
-        return np.broadcast_to(self.currents[self._cold(cold)], self._shape) > self._zero()
+        return np.broadcast_to(self.currents[self.cold_bath(cold)], self._shape) > self._zero()
 
     @property
     def mode(self):
@@ -273,7 +274,7 @@ class Thermodynamics:
         ``cold`` defaults to the coldest heat bath. Raises :class:`ModeError` (scalar) or
         gives NaN (grid) where the cold bath is not cooled.
         """
-        c = self._cold(cold)
+        c = self.cold_bath(cold)
         fridge = self.is_refrigerator(c)
         self._require(fridge, "the COP", f"bath {c!r} is not cooled (J_{c} = "
                       f"{float(np.asarray(self.currents[c])):.6g} <= 0; currents "
@@ -321,7 +322,7 @@ class Thermodynamics:
             return self._out(np.where(engine, bound, np.nan))
         if mode != "refrigerator":
             raise ValueError(f"mode must be 'engine' or 'refrigerator', got {mode!r}")
-        c = self._cold(cold)
+        c = self.cold_bath(cold)
         fridge = self.is_refrigerator(c)
         self._require(fridge, "the Carnot bound of a refrigerator", f"bath {c!r} is not cooled")
         t_c = self._temperature(c)
