@@ -1,4 +1,7 @@
-"""The ``qfridge`` command: ``reproduce``, ``sweep``, ``info``.
+"""The ``qfridge`` command: ``reproduce``, ``sweep``, ``models``, ``info``.
+
+Each subcommand is added to the parser by one ``_add_<name>(sub)`` function listed in
+:data:`SUBCOMMANDS`; a new subcommand is one more such function and one more entry.
 
 Exit codes: 0 success; 1 the run finished but something failed (e.g. sweep points);
 2 bad input (unknown seed, invalid sweep configuration, mismatched store).
@@ -36,7 +39,27 @@ def _cmd_info(args) -> int:
     return 0
 
 
+def _cmd_reproduce_list() -> int:
+    """``qfridge reproduce --list``: each seed, its title and what a run covers (read from the
+    seed modules' source: nothing is imported or computed)."""
+    from .reproduce.registry import SEED_MODULES, seed_overview
+
+    for seed in SEED_MODULES:
+        o = seed_overview(seed)
+        print(f"{seed}  {o.title}")
+        if not o.covered:
+            print("     not yet covered")
+            continue
+        print(f"     {len(o.figures)} figures, {o.claims_text()}: {', '.join(o.figures)}")
+    print("run: qfridge reproduce SEED... | all [--quick] [--out DIR]")
+    return 0
+
+
 def _cmd_reproduce(args) -> int:
+    if args.list:
+        return _cmd_reproduce_list()
+    if not args.seeds:
+        args.parser.error("give seed numbers (000..004) or 'all', or --list to see them")
     from .reproduce.registry import Context
     from .reproduce.runner import check_settings, reproduce, resolve_seeds
 
@@ -58,6 +81,95 @@ def _cmd_reproduce(args) -> int:
     print(f"covered: {', '.join(covered) or 'none'}; not yet covered: "
           f"{', '.join(missing) or 'none'}; report: {Path(args.out) / 'report.html'} "
           "(and report.md)")
+    return 0
+
+
+def _plain(text: str) -> str:
+    """A docstring fragment as plain text (no reST roles or literal quotes)."""
+    import re
+
+    text = re.sub(r":\w+:`([^`]*)`", r"\1", text)
+    return " ".join(text.replace("``", "").split())
+
+
+def _first_paragraph(obj) -> str:
+    doc = (obj.__doc__ or "").strip()
+    return _plain(doc.split("\n\n")[0]) if doc else ""
+
+
+def _model_parameters(cls) -> list[tuple[str, str, str, str, str]]:
+    """(name, kind, unit, default, doc) of every physical parameter of a model class."""
+    import dataclasses
+
+    from .models.base import UNIT_OF_KIND
+
+    rows = []
+    for f in dataclasses.fields(cls):
+        kind = f.metadata.get("kind")
+        if kind is None:
+            continue
+        if f.default is not dataclasses.MISSING:
+            default = repr(f.default) if isinstance(f.default, str) else f"{f.default:g}" \
+                if isinstance(f.default, float) else str(f.default)
+        else:
+            default = "required"
+        rows.append((f.name, kind, UNIT_OF_KIND[kind] or "-", default,
+                     f.metadata.get("doc", "")))
+    return rows
+
+
+def _model_quantities(cls) -> list[tuple[str, str]]:
+    """(quantity, first docstring paragraph of its method) of a model class."""
+    return [(q, _first_paragraph(getattr(cls, m, None))) for q, m in cls.QUANTITIES.items()]
+
+
+_INPUT_FORMS = ("In a sweep config, frequencies, rates, temperatures and times need a unit "
+                "('5 GHz' is cyclic, '31.4 rad/ns', '10 1/us', '50 mK', '50 ns'); energy and "
+                "dimensionless parameters are plain numbers (natural units); see docs/units.md.")
+
+
+def _cmd_models(args) -> int:
+    from .models import load_all
+    from .models.base import MODELS
+
+    load_all()
+    usable = {n: c for n, c in sorted(MODELS.items()) if c.QUANTITIES}
+    if args.name is not None:
+        cls = MODELS.get(args.name) or {n.lower(): c for n, c in MODELS.items()}.get(
+            args.name.lower())
+        if cls is None:
+            print(f"qfridge models: unknown model {args.name!r}; models are "
+                  f"{', '.join(sorted(MODELS))}", file=sys.stderr)
+            return 2
+        print(f"{cls.__name__}  ({cls.__module__})")
+        print(f"  {_first_paragraph(cls)}")
+        print("  parameters (name, kind, unit, default, meaning):")
+        rows = _model_parameters(cls)
+        widths = [max((len(r[i]) for r in rows), default=0) for i in range(4)]
+        for row in rows:
+            cells = "  ".join(c.ljust(w) for c, w in zip(row[:4], widths, strict=True))
+            print(f"    {cells}  {row[4]}")
+        if cls.QUANTITIES:
+            print("  quantities (model = ..., quantity = ... in a sweep config):")
+            width = max(len(q) for q in cls.QUANTITIES)
+            for q, doc in _model_quantities(cls):
+                print(f"    {q.ljust(width)}  {doc}")
+        else:
+            print("  no quantities: not usable in a sweep config (use it from Python)")
+        print(f"  {_INPUT_FORMS}")
+        return 0
+    print("Models usable in a sweep config (model = \"NAME\"); details: qfridge models NAME")
+    for name, cls in usable.items():
+        print(f"\n{name}: {_first_paragraph(cls)}")
+        params = ", ".join(f"{p} ({kind}{', ' + unit if unit not in ('-', '1') else ''}"
+                           f"{'' if default != 'required' else ', required'})"
+                           for p, kind, unit, default, _ in _model_parameters(cls))
+        print(f"  parameters: {params}")
+        print(f"  quantities: {', '.join(cls.QUANTITIES)}")
+    other = sorted(set(MODELS) - set(usable))
+    if other:
+        print(f"\nAlso registered, without sweep quantities: {', '.join(other)}")
+    print(f"\n{_INPUT_FORMS}")
     return 0
 
 
@@ -249,19 +361,22 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="qfridge", description="Quantum thermal machines: reproduce papers, run sweeps.")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    rep = sub.add_parser("reproduce", help="reproduce seed papers' figures and claims")
-    rep.add_argument("seeds", nargs="+", help="seed numbers 000..004, or 'all'")
+def _add_reproduce(sub) -> None:
+    rep = sub.add_parser(
+        "reproduce", help="reproduce seed papers' figures and claims",
+        description="Reproduce seed papers' figures and claims into a folder with a report. "
+                    "'qfridge reproduce --list' shows each seed, its title and what is covered.")
+    rep.add_argument("seeds", nargs="*", help="seed numbers 000..004, or 'all'")
+    rep.add_argument("--list", action="store_true",
+                     help="list the seeds with their titles, figures and claims (computes "
+                          "nothing) and exit")
     rep.add_argument("--out", default="results", help="output folder (default: results)")
     rep.add_argument("--quick", action="store_true",
                      help="coarser figure grids and ensembles; claims stay at full accuracy")
     rep.add_argument("--scheduler", default=None,
                      help="Dask scheduler address (tcp://host:8786) for the sweeps")
-    rep.add_argument("--quiet", action="store_true", help="no progress bars")
+    rep.add_argument("--quiet", action="store_true",
+                     help="no progress bars (the one line per figure and claims block stays)")
     rep.add_argument("--blas-threads", type=_non_negative_int, default=SMALL_KERNEL_THREADS,
                      metavar="N", help=f"BLAS threads for the computations (default "
                      f"{SMALL_KERNEL_THREADS}: small dense kernels dominate them; 0: every "
@@ -269,9 +384,20 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="a paper-specific setting, e.g. fig6b_sites=15 for seed 002 "
                           "(repeatable; an unknown name is refused with the list of settings)")
-    rep.set_defaults(func=_cmd_reproduce)
+    rep.set_defaults(func=_cmd_reproduce, parser=rep)
 
-    swp = sub.add_parser("sweep", help="sweep a model quantity over a grid (TOML config)")
+
+def _add_sweep(sub) -> None:
+    swp = sub.add_parser(
+        "sweep", help="sweep a model quantity over a grid (TOML config)",
+        description="Sweep a model quantity over a grid described by a TOML config file; "
+                    "writes a NetCDF file and a quick-look PNG.",
+        epilog="which models, parameters (kind and unit) and quantities a config can name:\n"
+               "  qfridge models          every model usable in a sweep config\n"
+               "  qfridge models NAME     one model in detail\n"
+               "config format, resumable stores, Dask: docs/sweeps.md; examples: "
+               "examples/*.toml",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     swp.add_argument("config", help="TOML file: model, quantity, [fixed], [grid], [sweep]")
     swp.add_argument("--out", default=None,
                      help="NetCDF output path (default: <config name>.nc); the quick-look PNG "
@@ -296,8 +422,35 @@ def build_parser() -> argparse.ArgumentParser:
                      help="accept a [sweep] store outside the config file's directory")
     swp.set_defaults(func=_cmd_sweep)
 
+
+def _add_models(sub) -> None:
+    mod = sub.add_parser(
+        "models", help="list the models a sweep config can use (parameters, units, quantities)",
+        description="List the models a sweep config can name, with their parameters (kind, "
+                    "unit, default) and quantities; 'qfridge models NAME' shows one in detail.")
+    mod.add_argument("name", nargs="?", default=None, help="one model, e.g. AbsorptionFridge")
+    mod.set_defaults(func=_cmd_models)
+
+
+def _add_info(sub) -> None:
     info = sub.add_parser("info", help="print versions")
     info.set_defaults(func=_cmd_info)
+
+
+#: One function per subcommand, in the order ``qfridge --help`` lists them.
+SUBCOMMANDS = [_add_reproduce, _add_sweep, _add_models, _add_info]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="qfridge", description="Quantum thermal machines: reproduce papers, run sweeps.",
+        epilog="Start with 'qfridge reproduce --list' and 'qfridge models'.")
+    parser.add_argument("--version", action="version", version=f"qfridge {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in SUBCOMMANDS:
+        add(sub)
     return parser
 
 

@@ -157,3 +157,293 @@ def format_value(x) -> str:
     if isinstance(x, float):
         return f"{x:.4g}"
     return str(x)
+
+
+# --- what each seed covers, read from its module's source without running it -------------
+
+
+@dataclass(frozen=True)
+class SeedOverview:
+    """What a seed's reproduction covers, for ``qfridge reproduce --list``.
+
+    Read from the source of the seed's module (:func:`seed_overview`): importing the
+    modules loads QuTiP, matplotlib and xarray (seconds), running them far longer.
+    ``claims`` counts the claims the code makes (a claim made in a loop over a literal
+    list counts once per item); ``claims_exact`` is False when a count depends on
+    something only a run knows (a loop over computed values, a branch), then ``claims``
+    is the number of places that make claims.
+    """
+
+    seed: str
+    title: str
+    covered: bool
+    figures: tuple[str, ...] = ()
+    claims: int = 0
+    claims_exact: bool = True
+
+    def claims_text(self) -> str:
+        return f"{self.claims} claims" if self.claims_exact else f"~{self.claims} claims"
+
+
+def seed_overview(seed: str) -> SeedOverview:
+    """The :class:`SeedOverview` of ``seed`` (its module is parsed, not imported); falls back
+    to importing the module when its ``PAPER = Paper(...)`` is not written literally."""
+    import importlib.util
+
+    name = SEED_MODULES[seed]
+    try:
+        spec = importlib.util.find_spec(name)
+    except ModuleNotFoundError:
+        spec = None
+    if spec is None or not spec.origin:
+        return SeedOverview(seed, SEED_TITLES[seed], covered=False)
+    try:
+        return _SourceReader(name).overview(seed)
+    except _NotStatic:
+        import importlib
+
+        paper = importlib.import_module(name).PAPER
+        return SeedOverview(seed, paper.title, True, tuple(f.name for f in paper.figures),
+                            0, claims_exact=False)
+
+
+_UNKNOWN = object()  # a value only a run knows
+
+
+class _NotStatic(Exception):
+    """The source does not say it literally; import the module instead."""
+
+
+class _SourceReader:
+    """Module-level names, figure lists and claim counts from a seed module's syntax tree."""
+
+    def __init__(self, module: str, cache: dict | None = None):
+        import ast
+        import importlib.util
+        from pathlib import Path
+
+        self.module = module
+        self.cache = {} if cache is None else cache
+        self.cache[module] = self
+        spec = importlib.util.find_spec(module)
+        if spec is None or not spec.origin:
+            raise _NotStatic(module)
+        self.tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+        self.assigned: dict[str, Any] = {}
+        self.functions: dict[str, Any] = {}
+        self.imported: dict[str, str] = {}  # local name -> module (``from . import x``)
+        package = module.rpartition(".")[0]
+        for node in self.tree.body:
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        self.assigned[target.id] = node.value
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                self.assigned[node.target.id] = node.value
+            elif isinstance(node, ast.FunctionDef):
+                self.functions[node.name] = node
+            elif isinstance(node, ast.ImportFrom) and node.level == 1:
+                for alias in node.names:
+                    target = f"{package}.{node.module}" if node.module else \
+                        f"{package}.{alias.name}"
+                    self.imported[alias.asname or alias.name] = target
+
+    def _sibling(self, local: str) -> _SourceReader:
+        module = self.imported.get(local)
+        if module is None:
+            raise _NotStatic(local)
+        if module not in self.cache:
+            _SourceReader(module, self.cache)
+        return self.cache[module]
+
+    def overview(self, seed: str) -> SeedOverview:
+        import ast
+
+        call = self.assigned.get("PAPER")
+        if not (isinstance(call, ast.Call) and getattr(call.func, "id", None) == "Paper"):
+            raise _NotStatic("PAPER")
+        args = dict(zip(("seed", "title", "figures", "claims"), call.args, strict=False))
+        args.update({k.arg: k.value for k in call.keywords if k.arg})
+        title = self.string(args["title"]) if "title" in args else SEED_TITLES[seed]
+        figures = tuple(self.figures(args["figures"])) if "figures" in args else ()
+        claims, exact = 0, True
+        if args.get("claims") is not None and not (
+                isinstance(args["claims"], ast.Constant) and args["claims"].value is None):
+            claims, exact = self.claims_of(args["claims"], set())
+        return SeedOverview(seed, title, True, figures, claims, exact)
+
+    def string(self, node) -> str:
+        import ast
+
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return self.string(node.left) + self.string(node.right)
+        if isinstance(node, ast.Name) and node.id in self.assigned:
+            return self.string(self.assigned[node.id])
+        raise _NotStatic(ast.dump(node))
+
+    def figures(self, node) -> list[str]:
+        import ast
+
+        if isinstance(node, ast.List | ast.Tuple):
+            names: list[str] = []
+            for item in node.elts:
+                names += self.figures(item.value if isinstance(item, ast.Starred) else item)
+            return names
+        if isinstance(node, ast.Name) and node.id in self.assigned:
+            return self.figures(self.assigned[node.id])
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            sibling = self._sibling(node.value.id)
+            return sibling.figures(sibling.assigned[node.attr])
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Figure":
+            first = node.args[0] if node.args else next(
+                (k.value for k in node.keywords if k.arg == "name"), None)
+            return [self.string(first)]
+        raise _NotStatic(ast.dump(node))
+
+    def claims_of(self, node, seen: set) -> tuple[int, bool]:
+        """Claims made by calling the function ``node`` names: (count, exact)."""
+        import ast
+
+        if isinstance(node, ast.Name) and node.id in self.functions:
+            key = (self.module, node.id)
+            if key in seen:
+                return 0, False
+            return self._count(self.functions[node.id].body, seen | {key})
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            return self._sibling(node.value.id).claims_of(ast.Name(node.attr), seen)
+        raise _NotStatic(ast.dump(node))
+
+    def _count(self, body, seen: set, env: dict | None = None) -> tuple[int, bool]:
+        """Claims made by running ``body``: loops over literal values are unrolled with their
+        variables bound (``env``), so that branches on them count exactly."""
+        import ast
+
+        env = {} if env is None else env
+        total, exact = 0, True
+        for stmt in body:
+            parts: list[tuple[list, dict, bool]] = []  # (block, env, exact) to count
+            if isinstance(stmt, ast.For):
+                values = self._value(stmt.iter, env)
+                if isinstance(values, list | tuple) and all(
+                        self._bind(stmt.target, v, {}) is not None for v in values):
+                    parts += [(stmt.body, self._bind(stmt.target, v, dict(env)), True)
+                              for v in values]
+                else:
+                    n, ex = self._count(stmt.body, seen, env)
+                    total, exact = total + n, exact and ex and n == 0
+                parts.append((stmt.orelse, env, True))
+            elif isinstance(stmt, ast.If):
+                test = self._value(stmt.test, env)
+                if test is _UNKNOWN:
+                    parts += [(stmt.body, env, False), (stmt.orelse, env, False)]
+                    n, ex = self._count_expr(stmt.test, seen)
+                    total, exact = total + n, exact and ex
+                else:
+                    parts.append((stmt.body if test else stmt.orelse, env, True))
+            elif isinstance(stmt, ast.While | ast.Try):
+                blocks = [getattr(stmt, a, []) for a in ("body", "orelse", "finalbody")]
+                parts += [(b, env, False) for b in blocks]
+                parts += [(h.body, env, False) for h in getattr(stmt, "handlers", [])]
+            elif isinstance(stmt, ast.With):
+                parts.append((stmt.body, env, True))
+            elif isinstance(stmt, ast.FunctionDef | ast.ClassDef):
+                continue
+            else:
+                n, ex = self._count_expr(stmt, seen)
+                total, exact = total + n, exact and ex
+            for block, block_env, sure in parts:
+                n, ex = self._count(block, seen, block_env)
+                total, exact = total + n, exact and ex and (sure or n == 0)
+        return total, exact
+
+    def _bind(self, target, value, env: dict) -> dict | None:
+        """``env`` with the loop target bound to ``value`` (``None``: shapes differ)."""
+        import ast
+
+        if isinstance(target, ast.Name):
+            env[target.id] = value
+            return env
+        if isinstance(target, ast.Tuple) and isinstance(value, tuple) \
+                and len(value) == len(target.elts):
+            for t, v in zip(target.elts, value, strict=True):
+                if self._bind(t, v, env) is None:
+                    return None
+            return env
+        return None
+
+    def _value(self, node, env: dict):
+        """The value of a simple expression (literals, names bound by a loop or assigned
+        once at module level, comparisons, and/or/not), else ``_UNKNOWN``."""
+        import ast
+        import operator
+
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id in env:
+                return env[node.id]
+            if node.id in self.assigned:
+                return self._value(self.assigned[node.id], {})
+            return _UNKNOWN
+        if isinstance(node, ast.Tuple | ast.List):
+            return tuple(self._value(e, env) for e in node.elts) \
+                if not any(isinstance(e, ast.Starred) for e in node.elts) else _UNKNOWN
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "range":
+            args = [self._value(a, env) for a in node.args]
+            return tuple(range(*args)) if all(isinstance(a, int) for a in args) else _UNKNOWN
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            v = self._value(node.operand, env)
+            return _UNKNOWN if v is _UNKNOWN else not v
+        if isinstance(node, ast.BoolOp):
+            values = [self._value(v, env) for v in node.values]
+            if any(v is _UNKNOWN for v in values):
+                return _UNKNOWN
+            return all(values) if isinstance(node.op, ast.And) else any(values)
+        if isinstance(node, ast.Compare):
+            ops = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
+                   ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
+                   ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b}
+            left = self._value(node.left, env)
+            for op, right_node in zip(node.ops, node.comparators, strict=True):
+                right = self._value(right_node, env)
+                if left is _UNKNOWN or right is _UNKNOWN or type(op) not in ops:
+                    return _UNKNOWN
+                try:
+                    if not ops[type(op)](left, right):
+                        return False
+                except TypeError:
+                    return _UNKNOWN
+                left = right
+            return True
+        return _UNKNOWN
+
+    def _count_expr(self, tree, seen: set) -> tuple[int, bool]:
+        import ast
+
+        comprehensions = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+        in_loop = {id(n) for c in ast.walk(tree) if isinstance(c, comprehensions)
+                   for n in ast.walk(c)}
+        total, exact = 0, True
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            if (isinstance(f, ast.Name) and f.id == "Claim") or (
+                    isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name)
+                    and f.value.id == "Claim"):
+                n, ex = 1, True
+            elif isinstance(f, ast.Name) and f.id in self.functions:
+                n, ex = self.claims_of(f, seen)
+            elif isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) \
+                    and f.value.id in self.imported:
+                try:
+                    n, ex = self._sibling(f.value.id).claims_of(ast.Name(f.attr), seen)
+                except (_NotStatic, KeyError):
+                    continue
+            else:
+                continue
+            # claims made in a comprehension: counted once, the count is then a guess
+            total, exact = total + n, exact and ex and (n == 0 or id(node) not in in_loop)
+        return total, exact
