@@ -48,3 +48,23 @@ def test_machine_report_in_headless_chromium(tmp_path):
     assert match, f"probe not found; chromium stderr:\n{dom.stderr[-2000:]}"
     assert [int(w) for w in match.group(1).split(",")] == [810]   # 9 in x 90 dpi
     assert match.group(2).split(",") == [r.status for r in result.rows]
+
+
+def test_report_command_exit_codes(tmp_path, capsys):
+    from qfridge.cli import main
+
+    assert main(["report", str(EXAMPLES / "maser.toml"), "--out", str(tmp_path / "m")]) == 0
+    assert (tmp_path / "m" / "report.html").is_file()
+    assert "efficiency <= Carnot" in capsys.readouterr().out
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[subsystem]]\nkind = "qubit"\nfrequency = "5 GHz"\n[[bath]]\n'
+                   'temperature = 1.0\nsubsystem = 0\n'
+                   'spectral_density = {kind = "flat", gamma = 0.01}\n')
+    assert main(["report", str(bad), "--out", str(tmp_path / "b")]) == 2
+    assert "natural units" in capsys.readouterr().err
+    dark = tmp_path / "dark.toml"   # a qubit no bath touches: no unique steady state
+    dark.write_text('[[subsystem]]\nkind = "qubit"\nfrequency = 1.0\n[[subsystem]]\n'
+                    'kind = "qubit"\nfrequency = 1.5\n[[bath]]\ntemperature = 1.0\n'
+                    'subsystem = 0\nspectral_density = {kind = "flat", gamma = 0.01}\n')
+    assert main(["report", str(dark), "--out", str(tmp_path / "d"), "--no-noise"]) == 1
+    assert "fail  unique steady state" in capsys.readouterr().out

@@ -26,6 +26,7 @@ from .core.baths import (  # noqa: E402
     LorentzianSpectralDensity,
     OhmicSpectralDensity,
     RLCSpectralDensity,
+    WorkReservoir,
 )
 from .core.units import Frequency, NaturalUnits, Temperature, Time, parse_quantity  # noqa: E402
 from .core.validity import PremiseViolation, PremiseWarning, strict_premises  # noqa: E402
@@ -34,7 +35,8 @@ from .core.validity import PremiseViolation, PremiseWarning, strict_premises  # 
 #: so that ``import qfridge`` costs little more than NumPy and SciPy.
 _LAZY = {"MasterEquation": "qfridge.engines.lindblad", "Transition": "qfridge.engines.lindblad",
          "RateEquation": "qfridge.engines.rates", "Axis": "qfridge.sweeps",
-         "sweep": "qfridge.sweeps"}
+         "sweep": "qfridge.sweeps", "audit": "qfridge.engines.audit",
+         "Thermodynamics": "qfridge.engines.thermo", "Machine": "qfridge.models.machine"}
 
 
 def __getattr__(name: str):
@@ -52,7 +54,7 @@ def __dir__():
 
 __all__ = [
     "Axis", "BosonicBath", "FermionicBath", "FlatSpectralDensity", "Frequency",
-    "LorentzianSpectralDensity",
+    "LorentzianSpectralDensity", "Machine", "Thermodynamics", "WorkReservoir", "audit",
     "MasterEquation", "NaturalUnits", "OhmicSpectralDensity", "PremiseViolation",
     "PremiseWarning", "RLCSpectralDensity", "RateEquation", "Temperature", "Time", "Transition",
     "parse_quantity", "strict_premises", "sweep", "thermal", "units", "__version__",

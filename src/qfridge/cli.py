@@ -432,13 +432,49 @@ def _add_models(sub) -> None:
     mod.set_defaults(func=_cmd_models)
 
 
+def _cmd_report(args) -> int:
+    from .models.machine import MachineError
+    from .reproduce.machine_report import write_machine_report
+
+    path = Path(args.machine)
+    out = Path(args.out) if args.out else Path("results") / path.stem
+    argv = ["report", args.machine] + (["--out", args.out] if args.out else []) \
+        + (["--no-noise"] if args.no_noise else [])
+    try:
+        with warnings.catch_warnings():   # premise warnings become audit rows
+            warnings.simplefilter("ignore")
+            html, result = write_machine_report(path, out, argv, tur=not args.no_noise)
+    except MachineError as err:
+        print(f"qfridge report: {err}", file=sys.stderr)
+        return 2
+    print(result)
+    print(f"report: {html} (and {html.with_suffix('.md').name})")
+    return 0 if result.ok else 1
+
+
+def _add_report(sub) -> None:
+    rep = sub.add_parser(
+        "report", help="thermodynamics and audit of your own machine (TOML) as an HTML page",
+        description="Read a machine file (subsystems, interactions, baths, optional drive; "
+                    "format in docs/thermodynamics.md), compute its steady state, currents, "
+                    "entropy production, efficiency/COP vs bounds, current noise and TUR, "
+                    "audit it, and write report.html and report.md.",
+        epilog="examples: examples/machines/*.toml. Exit code 1 when an audit row fails.")
+    rep.add_argument("machine", help="machine TOML file")
+    rep.add_argument("--out", default=None,
+                     help="output folder (default: results/<machine file name>)")
+    rep.add_argument("--no-noise", action="store_true",
+                     help="skip the current noise and TUR (one LU of the Liouvillian per bath)")
+    rep.set_defaults(func=_cmd_report)
+
+
 def _add_info(sub) -> None:
     info = sub.add_parser("info", help="print versions")
     info.set_defaults(func=_cmd_info)
 
 
 #: One function per subcommand, in the order ``qfridge --help`` lists them.
-SUBCOMMANDS = [_add_reproduce, _add_sweep, _add_models, _add_info]
+SUBCOMMANDS = [_add_reproduce, _add_sweep, _add_models, _add_report, _add_info]
 
 
 def build_parser() -> argparse.ArgumentParser:
