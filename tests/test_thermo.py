@@ -11,6 +11,7 @@ from qfridge.core.baths import BosonicBath, WorkReservoir
 from qfridge.core.thermal import bose
 from qfridge.core.validity import PremiseWarning
 from qfridge.engines.collective import CollectiveRateEquation, DickeBath, full_space_system
+from qfridge.engines.fcs import current_cumulants, rate_cumulants
 from qfridge.engines.lindblad import MasterEquation, Transition
 from qfridge.engines.rates import RateEquation
 from qfridge.engines.thermo import ModeError, Thermodynamics
@@ -126,8 +127,8 @@ def test_batched_pauli_thermodynamics_equals_single_problems():
 
 @pytest.mark.parametrize("n_qubits", [2, 3, 4])
 def test_collective_engine_thermodynamics_equals_full_space(n_qubits):
-    """Dicke engine vs the full 2^N Lindblad: same currents, sigma and temperatures
-    (one collective and one local bath: a unique steady state)."""
+    """Dicke engine vs the full 2^N Lindblad: same currents, sigma, noise and third
+    cumulant (one collective and one local bath: a unique steady state)."""
     baths = [DickeBath.thermal("h", 0.02, bose(1.0, 3.0)),
              DickeBath.thermal("c", 0.01, bose(1.0, 0.4), collective=False)]
     coll = CollectiveRateEquation(n_qubits, 1.0, baths)
@@ -137,6 +138,11 @@ def test_collective_engine_thermodynamics_equals_full_space(n_qubits):
     assert a.entropy_production == pytest.approx(b.entropy_production, rel=1e-8)
     for bath in ("h", "c"):
         assert a.currents[bath] == pytest.approx(b.currents[bath], rel=1e-8)
+        # counting statistics: the Dicke-level rate process vs the tilted full Liouvillian
+        dicke = rate_cumulants(coll.rate_equation(), bath)
+        lindblad = current_cumulants(full, bath)
+        assert float(dicke.noise) == pytest.approx(lindblad.noise, rel=1e-10)
+        assert float(dicke.third) == pytest.approx(lindblad.third, rel=1e-9)
 
 
 def two_qubits(omega2, g, t1=1.0, t2=1.2):

@@ -546,6 +546,23 @@ class CollectiveRateEquation:
         """Heat current of every bath (positive = energy leaves that bath)."""
         return {b.name: self.heat_current(state, b.name) for b in self.baths}
 
+    def rate_equation(self):
+        r"""The same problem as a :class:`~qfridge.engines.rates.RateEquation` over the
+        Dicke levels, one dense rate matrix per bath (level energies :math:`\omega_0 M`): for
+        the counting statistics of each bath (:func:`qfridge.engines.fcs.rate_cumulants`)."""
+        from .rates import RateEquation
+
+        d = self.basis.size
+        require_memory(f"dense per-bath rate matrices over {d} Dicke levels",
+                       8.0 * d * d * (len(self.baths) + 4), "use fewer spins")
+        rates = {}
+        for b in self.baths:
+            src, dst, r = CollectiveRateEquation(self.n_qubits, self.omega0, [b]).transitions()
+            w = np.zeros((d, d))
+            np.add.at(w, (dst, src), r)
+            rates[b.name] = w
+        return RateEquation(self.omega0 * self.basis.m, rates, self.temperatures)
+
     @property
     def temperatures(self) -> dict[str, float]:
         r"""Each bath's temperature from its detailed-balance ratio,
