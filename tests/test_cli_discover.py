@@ -1,8 +1,10 @@
 """Issue 15 (sections 1 and 4): a discoverable command line and progress feedback."""
 
 import dataclasses
+import json
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -154,3 +156,147 @@ def test_top_level_help_lists_subcommands(capsys):
     out = capsys.readouterr().out
     for name in ("reproduce", "sweep", "models", "info", "--version"):
         assert name in out
+
+
+# --- progress feedback ----------------------------------------------------------------------
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_progress_log_lines_carry_elapsed_and_an_estimate_of_what_is_left():
+    from qfridge.reproduce.runner import ProgressLog
+
+    clock, lines = FakeClock(), []
+    blocks = [("001", "fig2"), ("001", "fig3"), ("001", "claims"), ("003", "fig3a")]
+    log = ProgressLog(blocks, log=lines.append, clock=clock, heartbeat=None)
+    with log.block("001", "fig2"):
+        clock.now += 30.0
+    assert lines[0] == ("[001] fig2: started (0/4 done, 0.0 s elapsed, time left: estimated "
+                        "after the first block)")
+    assert lines[1] == "[001] fig2: done in 30.0 s (1/4 done, 30.0 s elapsed, about 1 min 30 s " \
+                       "left)"  # three blocks left at the mean so far
+    with log.block("001", "fig3") as box:
+        clock.now += 90.0
+        box["extra"] = ", extra words"
+    assert lines[-1] == ("[001] fig3: done in 1 min 30 s, extra words (2/4 done, 2 min 00 s "
+                         "elapsed, about 2 min 00 s left)")
+    log.finish("001", "claims", 1.0)
+    log.finish("003", "fig3a", 1.0)
+    assert lines[-1].endswith("(4/4 done, 2 min 00 s elapsed, nothing left)")
+    assert not any("\r" in line for line in lines)
+
+
+def test_progress_log_uses_typical_times_scaled_to_this_run():
+    from qfridge.reproduce.runner import ProgressLog
+
+    clock, lines = FakeClock(), []
+    typical = {"000/a": 10.0, "000/b": 100.0, "000/c": 1.0}
+    log = ProgressLog([("000", "a"), ("000", "b"), ("000", "c")], log=lines.append,
+                      clock=clock, typical=typical, heartbeat=None)
+    assert log.left() == pytest.approx(111.0)
+    clock.now += 20.0  # this machine is twice as slow as the stored run
+    log.finish("000", "a", 20.0)
+    assert log.left() == pytest.approx(202.0)
+    assert log.left(running="000/b", running_for=50.0) == pytest.approx(152.0)
+    assert "about 3 min 22 s left" in lines[-1]
+
+
+def test_progress_log_says_a_long_block_is_still_running():
+    from qfridge.reproduce.runner import ProgressLog
+
+    lines = []
+    log = ProgressLog([("002", "fig4")], log=lines.append, heartbeat=0.05)
+    with log.block("002", "fig4"):
+        time.sleep(0.3)
+    beats = [line for line in lines if "still running" in line]
+    assert beats and "so far" in beats[0] and "elapsed" in beats[0]
+    assert lines[-1].startswith("[002] fig4: done in")
+
+
+def test_line_progress_prints_occasional_plain_lines():
+    import io
+
+    from qfridge.sweeps.api import LineProgress
+
+    clock, out = FakeClock(), io.StringIO()
+    with LineProgress(400, label="AbsorptionFridge.J_C over 400 points (dT x delta_z)",
+                      interval=10.0, delay=2.0, file=out, clock=clock) as bar:
+        for _ in range(40):
+            clock.now += 1.0
+            bar.update(10)
+    text = out.getvalue()
+    assert "\r" not in text
+    lines = text.splitlines()
+    assert len(lines) == 5  # at 2, 12, 22 and 32 s, and the last line
+    assert lines[0] == ("AbsorptionFridge.J_C over 400 points (dT x delta_z): 20/400 pt (5 %), "
+                        "2.0 s, about 38 s left")
+    assert lines[1].startswith("AbsorptionFridge.J_C over 400 points (dT x delta_z): 120/400 pt")
+    assert lines[-1].endswith("400/400 pt (100 %), 40.0 s (done)")
+    quiet = io.StringIO()
+    with LineProgress(10, file=quiet, clock=clock) as bar:
+        bar.update(10)  # done before the first line is due: nothing printed
+    assert quiet.getvalue() == ""
+
+
+def test_progress_bar_is_plain_lines_off_a_terminal_and_names_what_runs():
+    import functools
+
+    from qfridge.sweeps.api import LineProgress, progress_bar, progress_label
+    from qfridge.sweeps.config import ModelQuantity
+
+    assert isinstance(progress_bar(10, label="x", interactive=False), LineProgress)
+    assert not isinstance(progress_bar(10, label="x", interactive=True), LineProgress)
+    assert not isinstance(progress_bar(10, label="x", enabled=False, interactive=False),
+                          LineProgress)
+    assert progress_label(ModelQuantity("AbsorptionFridge", "J_C"), ["dT", "delta_z"],
+                          400) == "AbsorptionFridge.J_C over 400 points (dT x delta_z)"
+
+    def _point(x, y):
+        return {"z": x}
+
+    assert progress_label(_point, ["x"], 3) == "point over 3 points (x)"
+    assert progress_label(functools.partial(_point, y=1), ["x"]) == "point over x"
+    assert progress_label(lambda x: x, ["x"], 2) == "function over 2 points (x)"
+
+
+def test_reproduce_logs_each_block_without_carriage_returns(tmp_path, monkeypatch, capsys):
+    # a tiny paper whose one figure runs a sweep for > 1 s (a tqdm bar would have drawn itself)
+    (tmp_path / "tinyseed.py").write_text(
+        "import time\nimport matplotlib.pyplot as plt\n"
+        "from qfridge.reproduce.registry import Claim, Figure, Paper\n"
+        "from qfridge.sweeps import sweep\n"
+        "def point(x):\n    time.sleep(0.04)\n    return {'y': 2.0 * x}\n"
+        "def compute(ctx):\n    return sweep(point, {'x': list(range(30))}, "
+        "executor='serial', progress=ctx.progress, chunks=1)\n"
+        "def plot(ds, ctx):\n    fig, ax = plt.subplots()\n    ds.y.plot(ax=ax)\n"
+        "    return fig\n"
+        "def claims(ctx):\n    return [Claim.compare('two', 'y(1) = 2', 2.0, 2.0, '1')]\n"
+        "PAPER = Paper(seed='900', title='A tiny paper', figures=[Figure('fig1', 'y = 2x', "
+        "compute, plot)], claims=claims)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    from qfridge.reproduce import registry
+
+    monkeypatch.setitem(registry.SEED_MODULES, "900", "tinyseed")
+    monkeypatch.setitem(registry.SEED_TITLES, "900", "A tiny paper")
+    out = tmp_path / "out"
+    assert main(["reproduce", "900", "--quick", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "\r" not in captured.out and "\r" not in captured.err
+    lines = captured.out.splitlines()
+    assert "[900] fig1: started (0/2 done, " in lines[1]
+    done = [line for line in lines if line.startswith("[900] fig1: done in")]
+    assert done and "elapsed" in done[0] and "left" in done[0]
+    assert any(line.startswith("[900] claims: done in") and "1 claims, agreeing 1/1" in line
+               for line in lines)
+    timings = json.loads((out / "timings.json").read_text())["quick"]
+    assert set(timings) == {"900/fig1", "900/claims"} and timings["900/fig1"] > 1.0
+    # the next run into the same folder (same mode) estimates from those stored times
+    from qfridge.reproduce.runner import read_timings
+
+    assert read_timings(out, quick=True) == timings and read_timings(out, quick=False) == {}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +75,179 @@ def check_settings(seeds: list[str], settings: dict) -> None:
             raise ValueError(f"setting {name}={value!r}: {err}") from None
 
 
+def format_duration(seconds: float) -> str:
+    """``12.3 s``, ``4 min 05 s``, ``1 h 02 min``."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    if seconds < 3600:
+        m, s = divmod(int(round(seconds)), 60)
+        return f"{m} min {s:02d} s"
+    h, m = divmod(int(round(seconds / 60)), 60)
+    return f"{h} h {m:02d} min"
+
+
+def _write_line(message: str) -> None:
+    """Print one log line now (flushed, so that a piped log shows it at once), above any
+    progress bar that is running."""
+    import sys
+
+    if "tqdm" in sys.modules:
+        from tqdm import tqdm
+
+        tqdm.write(message, file=sys.stdout)
+        sys.stdout.flush()
+    else:
+        print(message, flush=True)
+
+
+TIMINGS_FILE = "timings.json"
+"""Per-block seconds of the last run into a folder (by mode), the next run's typical times."""
+
+
+class ProgressLog:
+    """One line when each block of a reproduction (a figure, a seed's claims) starts and one
+    when it ends, with the elapsed time and an estimate of what is left; while a block runs,
+    a line every ``heartbeat`` seconds says it still does, so that nothing is silent for long.
+
+    The estimate of what is left sums, over the blocks still to run, their ``typical`` time
+    (seconds by ``"seed/block"``, e.g. from the last run's ``timings.json``) scaled by how
+    this run compares with those times so far, or the mean time of the blocks done so far.
+
+    Parameters
+    ----------
+    blocks : list of (seed, block name)
+        Every block of the run, in run order.
+    log : callable
+        Called with each line (default: print it at once, above any progress bar).
+    clock : callable
+        Seconds (default ``time.perf_counter``; a fake clock in tests).
+    typical : dict, optional
+        Typical seconds by ``"seed/block"``.
+    heartbeat : float or None
+        Seconds between "still running" lines (``None``: none).
+    """
+
+    def __init__(self, blocks, log=None, clock=time.perf_counter, typical=None,
+                 heartbeat: float | None = 10.0):
+        self.blocks = [f"{seed}/{name}" for seed, name in blocks]
+        self.log = log or _write_line
+        self.clock = clock
+        self.typical = dict(typical or {})
+        self.heartbeat = heartbeat
+        self.seconds: dict[str, float] = {}
+        self.t0 = clock()
+        self._lock = threading.Lock()
+
+    def _expected(self, key: str) -> float | None:
+        """Expected seconds of one block not yet done."""
+        known = [k for k in self.seconds if k in self.typical and self.typical[k] > 0]
+        if key in self.typical:
+            scale = (sum(self.seconds[k] for k in known) / sum(self.typical[k] for k in known)
+                     if known else 1.0)
+            return self.typical[key] * min(max(scale, 0.1), 10.0)
+        if self.seconds:
+            return sum(self.seconds.values()) / len(self.seconds)
+        return None
+
+    def left(self, running: str | None = None, running_for: float = 0.0) -> float | None:
+        """Estimated seconds left (``None`` before anything can be estimated)."""
+        total = 0.0
+        for key in self.blocks:
+            if key in self.seconds:
+                continue
+            expected = self._expected(key)
+            if expected is None:
+                return None
+            total += max(expected - running_for, 0.0) if key == running else expected
+        return total
+
+    def _status(self, running: str | None = None, running_for: float = 0.0) -> str:
+        left = self.left(running, running_for)
+        if len(self.seconds) == len(self.blocks):
+            left_text = "nothing left"
+        elif left is None:
+            left_text = "time left: estimated after the first block"
+        else:
+            left_text = f"about {format_duration(left)} left"
+        return (f"{len(self.seconds)}/{len(self.blocks)} done, "
+                f"{format_duration(self.clock() - self.t0)} elapsed, {left_text}")
+
+    def _label(self, key: str) -> str:
+        seed, _, name = key.partition("/")
+        return f"[{seed}] {name}"
+
+    def start(self, seed: str, name: str) -> None:
+        key = f"{seed}/{name}"
+        self.log(f"{self._label(key)}: started ({self._status()})")
+
+    def finish(self, seed: str, name: str, seconds: float, extra: str = "") -> None:
+        key = f"{seed}/{name}"
+        with self._lock:
+            self.seconds[key] = seconds
+        self.log(f"{self._label(key)}: done in {format_duration(seconds)}{extra} "
+                 f"({self._status()})")
+
+    def still_running(self, seed: str, name: str, so_far: float) -> None:
+        key = f"{seed}/{name}"
+        self.log(f"{self._label(key)}: still running, {format_duration(so_far)} so far "
+                 f"({self._status(key, so_far)})")
+
+    @contextlib.contextmanager
+    def block(self, seed: str, name: str):
+        """Log the start and the end of a block (and heartbeats while it runs); the block's
+        ``extra`` text (``box["extra"]``) is appended to its end line."""
+        self.start(seed, name)
+        t0 = self.clock()
+        stop = threading.Event()
+        beat = None
+        if self.heartbeat:
+            def run():
+                while not stop.wait(self.heartbeat):
+                    self.still_running(seed, name, self.clock() - t0)
+            beat = threading.Thread(target=run, daemon=True, name="qfridge-progress")
+            beat.start()
+        box = {"extra": ""}
+        try:
+            yield box
+        finally:
+            stop.set()
+            if beat is not None:
+                beat.join()
+        self.finish(seed, name, self.clock() - t0, box["extra"])
+
+
+def paper_blocks(seed: str, paper: Paper | None) -> list[tuple[str, str]]:
+    """The blocks :func:`run_seed` logs for one paper: each figure, then its claims."""
+    if paper is None:
+        return []
+    return [(seed, f.name) for f in paper.figures] + (
+        [(seed, "claims")] if paper.claims is not None else [])
+
+
+def read_timings(out: Path, quick: bool) -> dict[str, float]:
+    """Typical block times from the last run into ``out`` in the same mode (or none)."""
+    try:
+        data = json.loads((Path(out) / TIMINGS_FILE).read_text())
+        return {str(k): float(v) for k, v in data.get("quick" if quick else "full", {}).items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
+
+
+def _store_timing(out: Path, quick: bool, key: str, seconds: float) -> None:
+    path = Path(out) / TIMINGS_FILE
+    try:
+        data = json.loads(path.read_text()) if path.exists() else {}
+        if not isinstance(data, dict):
+            data = {}
+    except (OSError, ValueError):
+        data = {}
+    data.setdefault("quick" if quick else "full", {})[key] = round(seconds, 3)
+    try:
+        path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    except OSError:
+        pass  # the timings only improve the next run's estimate
+
+
 @dataclass
 class SeedResult:
     seed: str
@@ -84,33 +259,48 @@ class SeedResult:
     seconds: float = 0.0
 
 
-def run_seed(seed: str, out: Path, ctx: Context, log=print,
-             threads: int | None = SMALL_KERNEL_THREADS) -> SeedResult:
+def run_seed(seed: str, out: Path, ctx: Context, log=None,
+             threads: int | None = SMALL_KERNEL_THREADS,
+             progress: ProgressLog | None = None) -> SeedResult:
     """Reproduce one seed into ``out/<seed>/``, its computations with ``threads`` BLAS
-    threads (``None``: the cores this process owns)."""
+    threads (``None``: the cores this process owns). ``progress`` logs each figure and the
+    claims as they start and end (default: a :class:`ProgressLog` of this seed alone)."""
+    log = log or _write_line
     paper = load_paper(seed)
     if paper is None:
         log(f"[{seed}] {SEED_TITLES[seed]}: not yet covered by qfridge (no figures written)")
         return SeedResult(seed, SEED_TITLES[seed], covered=False)
+    if progress is None:
+        progress = ProgressLog(paper_blocks(seed, paper), log=log,
+                               typical=read_timings(out, ctx.quick),
+                               heartbeat=10.0 if ctx.progress else None)
     start = time.perf_counter()
     folder = out / seed
     folder.mkdir(parents=True, exist_ok=True)
     result = SeedResult(seed, paper.title, covered=True, notes=paper.notes)
+    log(f"[{seed}] {paper.title}: {len(paper.figures)} figures"
+        f"{' and claims' if paper.claims is not None else ''}")
     for fig_spec in paper.figures:
         t0 = time.perf_counter()
-        with blas_threads(threads):
-            data = fig_spec.compute(ctx)
-        data.attrs.setdefault("caption", fig_spec.caption)
-        data.to_netcdf(folder / f"{fig_spec.name}.nc", engine="h5netcdf")
-        fig = fig_spec.plot(data, ctx)
-        fig.savefig(folder / f"{fig_spec.name}.png", dpi=110, bbox_inches="tight")
-        plt.close(fig)
+        with progress.block(seed, fig_spec.name):
+            with blas_threads(threads):
+                data = fig_spec.compute(ctx)
+            data.attrs.setdefault("caption", fig_spec.caption)
+            data.to_netcdf(folder / f"{fig_spec.name}.nc", engine="h5netcdf")
+            fig = fig_spec.plot(data, ctx)
+            fig.savefig(folder / f"{fig_spec.name}.png", dpi=110, bbox_inches="tight")
+            plt.close(fig)
         dt = time.perf_counter() - t0
+        _store_timing(out, ctx.quick, f"{seed}/{fig_spec.name}", dt)
         result.figures.append((f"{seed}/{fig_spec.name}.png", fig_spec.caption, dt))
-        log(f"[{seed}] {fig_spec.name}: {dt:.1f} s")
     if paper.claims is not None:
-        with blas_threads(threads):
-            result.claims = list(paper.claims(ctx))
+        t0 = time.perf_counter()
+        with progress.block(seed, "claims") as box:
+            with blas_threads(threads):
+                result.claims = list(paper.claims(ctx))
+            agree, judged, _ = claim_counts(result.claims)
+            box["extra"] = f", {len(result.claims)} claims, agreeing {agree}/{judged}"
+        _store_timing(out, ctx.quick, f"{seed}/claims", time.perf_counter() - t0)
         ids = [c.id for c in result.claims]
         if len(ids) != len(set(ids)):
             raise ValueError(f"seed {seed} has duplicate claim ids: {ids}")
@@ -118,7 +308,7 @@ def run_seed(seed: str, out: Path, ctx: Context, log=print,
         json.dumps([c.as_dict() for c in result.claims], indent=2) + "\n")
     result.seconds = time.perf_counter() - start
     agree, judged, _ = claim_counts(result.claims)
-    log(f"[{seed}] done in {result.seconds:.1f} s: {len(result.figures)} figures, "
+    log(f"[{seed}] done in {format_duration(result.seconds)}: {len(result.figures)} figures, "
         f"claims agreeing {agree}/{judged} (of {len(result.claims)})")
     return result
 
@@ -154,7 +344,7 @@ def write_report_md(results: list[SeedResult], out: Path, ctx: Context) -> Path:
     return path
 
 
-def reproduce(seeds: list[str], out: Path, ctx: Context, log=print,
+def reproduce(seeds: list[str], out: Path, ctx: Context, log=None,
               threads: int | None = SMALL_KERNEL_THREADS) -> list[SeedResult]:
     """Reproduce the given seeds into ``out`` and write the report(s); ``threads`` as in
     :func:`run_seed`."""
@@ -162,7 +352,10 @@ def reproduce(seeds: list[str], out: Path, ctx: Context, log=print,
     check_settings(seeds, ctx.settings)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    results = [run_seed(seed, out, ctx, log=log, threads=threads)
+    blocks = [b for seed in seeds for b in paper_blocks(seed, load_paper(seed))]
+    progress = ProgressLog(blocks, log=log, typical=read_timings(out, ctx.quick),
+                           heartbeat=10.0 if ctx.progress else None)
+    results = [run_seed(seed, out, ctx, log=log, threads=threads, progress=progress)
                for seed in seeds]
     write_report_md(results, out, ctx)
     write_report_html(results, out, ctx)

@@ -35,6 +35,96 @@ def _function_name(func) -> str:
     return f"{module}.{qualname}"
 
 
+def progress_label(func, axes=(), n_points: int | None = None) -> str:
+    """What a sweep runs, in words for its progress bar: ``"AbsorptionFridge.J_C over 400
+    points (dT x delta_z)"`` (a function's ``progress_label`` attribute, else its name)."""
+    import functools
+
+    label = getattr(func, "progress_label", None)
+    if not isinstance(label, str) or not label:
+        target = func.func if isinstance(func, functools.partial) else func
+        if not (inspect.isfunction(target) or inspect.ismethod(target)):
+            target = type(target)
+        label = getattr(target, "__qualname__", "") or "function"
+        label = label.rsplit("<locals>.", 1)[-1]
+        label = "function" if "<lambda>" in label else label.lstrip("_")
+    where = " x ".join(axes)
+    if n_points is not None:
+        return f"{label} over {n_points:,} points" + (f" ({where})" if where else "")
+    return f"{label} over {where}" if where else label
+
+
+class LineProgress:
+    """A progress report for a non-interactive log: a plain line (no carriage returns) once
+    the sweep has run for ``delay`` seconds, then at most every ``interval`` seconds, e.g.
+    ``"AbsorptionFridge.J_C over 400 points (dT x delta_z): 120/400 pt (30 %), 12.0 s, about
+    28 s left"``, and a last line when any was printed.
+
+    Has the part of tqdm's interface a sweep uses (``update``, ``close``, context manager).
+    """
+
+    def __init__(self, total: int, initial: int = 0, label: str = "sweep",
+                 interval: float = 10.0, delay: float = 1.0, file=None,
+                 clock=time.perf_counter):
+        import sys
+
+        self.total, self.n, self.label = int(total), int(initial), label
+        self.interval, self.clock = interval, clock
+        self.file = file if file is not None else sys.stderr
+        self.t0 = clock()
+        self.last = self.t0 + delay - interval  # the first line after ``delay``
+        self.start_n = self.n
+        self.printed = False
+
+    def _line(self, final: bool = False) -> str:
+        elapsed = self.clock() - self.t0
+        done = self.n - self.start_n
+        text = (f"{self.label}: {self.n:,}/{self.total:,} pt "
+                f"({100 * self.n / max(self.total, 1):.0f} %), {elapsed:.1f} s")
+        if not final and done > 0 and self.n < self.total:
+            left = elapsed / done * (self.total - self.n)
+            text += f", about {left:.0f} s left" if left >= 1 else ", under 1 s left"
+        return text
+
+    def update(self, n: int = 1) -> None:
+        self.n += int(n)
+        now = self.clock()
+        if now - self.last >= self.interval:
+            self.last = now
+            self.printed = True
+            print(self._line(), file=self.file, flush=True)
+
+    def close(self) -> None:
+        if self.printed:
+            print(self._line(final=True) + " (done)" if self.n >= self.total
+                  else self._line(final=True), file=self.file, flush=True)
+            self.printed = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def progress_bar(total: int, initial: int = 0, label: str = "sweep", enabled: bool = True,
+                 interactive: bool | None = None):
+    """A tqdm bar on a terminal; on a non-interactive stderr (a log file, CI) a
+    :class:`LineProgress` (a line after 1 s, then one every 10 s: never one huge line of
+    carriage returns);
+    a disabled tqdm bar when ``enabled`` is False."""
+    import sys
+
+    from tqdm.auto import tqdm
+
+    if interactive is None:
+        interactive = bool(getattr(sys.stderr, "isatty", lambda: False)())
+    if enabled and not interactive:
+        return LineProgress(total, initial, label)
+    return tqdm(total=total, initial=initial, unit="pt", delay=1.0, disable=not enabled,
+                desc=label, dynamic_ncols=True)
+
+
 def _function_identity(func) -> dict:
     ident = {"name": _function_name(func)}
     if not (inspect.isfunction(func) or inspect.ismethod(func)):
@@ -120,7 +210,9 @@ def sweep(func: Callable, grid: Mapping, *, fixed: Mapping | None = None, execut
         a task round trip) stay a few percent; 65 536 points per chunk for
         vectorised ones. Chunks are the unit of work, of progress and of storage.
     progress : bool
-        Show a tqdm bar over chunks (points/s, ETA) once the sweep has run for 1 s.
+        Show a tqdm bar over chunks (points/s, ETA) once the sweep has run for 1 s, named
+        after what runs (:func:`progress_label`); when stderr is not a terminal, a plain
+        line every 10 s instead (:class:`LineProgress`).
     vectorized : bool
         ``func`` accepts arrays: it is called once per chunk with broadcast arrays
         (shape of the chunk, ``indexing="ij"``) and returns arrays of that shape
@@ -204,11 +296,9 @@ def sweep(func: Callable, grid: Mapping, *, fixed: Mapping | None = None, execut
         sizes = {cid: int(np.prod([s.stop - s.start for s in slices]))
                  for cid, slices in all_blocks}
 
-        from tqdm.auto import tqdm
-
-        with tqdm(total=int(np.prod(shape)), initial=sum(sizes[c] for c in results),
-                  unit="pt", delay=1.0, disable=not progress, desc=_function_name(func)[-30:],
-                  dynamic_ncols=True) as bar:
+        with progress_bar(int(np.prod(shape)), initial=sum(sizes[c] for c in results),
+                          label=progress_label(func, names, int(np.prod(shape))),
+                          enabled=progress) as bar:
             for cid, chunk in run_chunks(executor, func, tasks, fixed, vectorized,
                                                 timeout):
                 if chunk_store is not None:

@@ -75,6 +75,11 @@ class ModelQuantity:
     model: str
     quantity: str
 
+    @property
+    def progress_label(self) -> str:
+        """What runs, for progress bars: ``"AbsorptionFridge.J_C"``."""
+        return f"{self.model}.{self.quantity}"
+
     def __call__(self, **parameters) -> dict[str, Any]:
         cls = get_model(self.model)
         return {self.quantity: cls(**parameters).quantity(self.quantity)}
