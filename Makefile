@@ -29,7 +29,8 @@ test: $(STAMP)
 		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium; \
 	fi
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest -q
+	@# tests run on every owned core (at most 4; work stealing balances the long fixtures)
+	$(BIN)/python -m pytest -q -n auto --maxprocesses=4 --dist worksteal
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
