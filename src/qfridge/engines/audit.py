@@ -4,8 +4,9 @@ A machine is a :class:`~qfridge.engines.lindblad.MasterEquation` built with
 :meth:`~qfridge.engines.lindblad.MasterEquation.local` or
 :meth:`~qfridge.engines.lindblad.MasterEquation.global_secular` (it remembers its
 baths and coupling operators, so the audit can build the other forms of the same
-machine), or any object with a ``master_equation()`` method (a
-:class:`qfridge.models.machine.Machine` read from a TOML file, or a model).
+machine), or any object with a ``master_equation(form=None)`` method (a
+:class:`qfridge.models.machine.Machine` read from a TOML file) or a ``lindblad(form=None)``
+method (the paper models, e.g. ``AbsorptionFridge``).
 
 Rows (docs/thermodynamics.md explains each):
 
@@ -138,6 +139,16 @@ def _global_couplings(me: MasterEquation):
                        0 * me.hamiltonian)) for bath, transitions in me.couplings]
 
 
+def _builder(machine):
+    """The machine's ``form -> MasterEquation`` method, or ``None``."""
+    if isinstance(machine, MasterEquation):
+        return None
+    for name in ("master_equation", "lindblad"):
+        if callable(getattr(machine, name, None)):
+            return getattr(machine, name)
+    return None
+
+
 def _rebuild(me: MasterEquation) -> MasterEquation:
     if me.form == "global":
         return MasterEquation.global_secular(me.hamiltonian, me.couplings)
@@ -210,9 +221,9 @@ def audit(machine, *, tur: bool = True) -> Audit:
 
     Parameters
     ----------
-    machine : MasterEquation or object with ``master_equation()``
-        The machine. A model/Machine may also provide ``redfield()``,
-        ``master_equation(form=...)``, ``truncated_subsystems`` and ``refined()``.
+    machine : MasterEquation, or an object with ``master_equation(form=None)`` or
+        ``lindblad(form=None)``
+        The machine. A Machine also provides ``truncated_subsystems`` and ``refined()``.
     tur : bool
         Compute the current noise of every heat bath and the TUR ratio (one LU of the
         Liouvillian per bath).
@@ -224,16 +235,18 @@ def audit(machine, *, tur: bool = True) -> Audit:
     from . import fcs
     from .redfield import Redfield
 
+    build = _builder(machine)
     if isinstance(machine, MasterEquation):
         me, found = machine, None
         description = f"a {machine.dimension}-level {machine.form} master equation"
-    elif hasattr(machine, "master_equation"):
-        me, found = _capture(machine.master_equation)
-        description = getattr(machine, "description", lambda: type(machine).__name__)()
+    elif build is not None:
+        me, found = _capture(build)
+        description = machine.description() if callable(getattr(machine, "description", None)) \
+            else repr(machine)
     else:
         raise ValueError("audit needs a MasterEquation (built with local() or "
-                         "global_secular()) or an object with a master_equation() method, "
-                         f"got {type(machine).__name__}")
+                         "global_secular()) or an object with a master_equation() or "
+                         f"lindblad() method, got {type(machine).__name__}")
     rows: list[AuditRow] = []
     if found is None and me.couplings is not None:
         found = _capture(lambda: _rebuild(me))[1]
@@ -311,9 +324,8 @@ def _forms_row(machine, me: MasterEquation, couplings, currents: dict, scale: fl
         other, found = _capture(lambda: MasterEquation.global_secular(me.hamiltonian,
                                                                       couplings))
         name = "global"
-    elif me.form == "global" and hasattr(machine, "master_equation") \
-            and not isinstance(machine, MasterEquation):
-        other, found = _capture(lambda: machine.master_equation(form="local"))
+    elif me.form == "global" and _builder(machine) is not None:
+        other, found = _capture(lambda: _builder(machine)(form="local"))
         name = "local"
     else:
         return AuditRow("local vs global", "n/a", f"{me.form} form",
