@@ -160,7 +160,7 @@ def test_reproduce_scheduler_hands_a_dask_client_to_the_context(tmp_path, monkey
 
     seen = {}
 
-    def fake_reproduce(seeds, out, ctx, log=print, threads=None):
+    def fake_reproduce(seeds, out, ctx, log=print, threads=None, jobs=None):
         seen["threads"] = threads
         seen["executor"] = ctx.executor
         seen["address"] = ctx.executor.scheduler.address

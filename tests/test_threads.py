@@ -92,7 +92,7 @@ def test_reproduce_command_passes_its_blas_threads(tmp_path, monkeypatch, argv, 
 
     seen = {}
 
-    def fake_reproduce(seeds, out, ctx, threads):
+    def fake_reproduce(seeds, out, ctx, threads, jobs=None):
         seen["threads"] = threads
         return []
 

@@ -75,7 +75,8 @@ def _cmd_reproduce(args) -> int:
         executor = client if client is not None else "serial"
         ctx = Context(quick=args.quick, executor=executor, progress=not args.quiet,
                       settings=settings)
-        results = reproduce(seeds, Path(args.out), ctx, threads=args.blas_threads or None)
+        results = reproduce(seeds, Path(args.out), ctx, threads=args.blas_threads or None,
+                            jobs=args.jobs or None)
     covered = [r.seed for r in results if r.covered]
     missing = [r.seed for r in results if not r.covered]
     print(f"covered: {', '.join(covered) or 'none'}; not yet covered: "
@@ -381,6 +382,10 @@ def _add_reproduce(sub) -> None:
                      metavar="N", help=f"BLAS threads for the computations (default "
                      f"{SMALL_KERNEL_THREADS}: small dense kernels dominate them; 0: every "
                      "core this process owns)")
+    rep.add_argument("--jobs", type=_non_negative_int, default=0, metavar="N",
+                     help="seeds computed side by side in worker processes (default 0: one "
+                     "per core this process owns, at most one per seed; 1: one after the "
+                     "other)")
     rep.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="a paper-specific setting, e.g. fig6b_sites=15 for seed 002 "
                           "(repeatable; an unknown name is refused with the list of settings)")
