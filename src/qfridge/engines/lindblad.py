@@ -216,6 +216,55 @@ def transition_residual(hamiltonian: qutip.Qobj, lower: qutip.Qobj,
     return residual, omega_fit, fit_residual
 
 
+def trajectory_states(rho, name: str = "rho") -> list | None:
+    """The states of a trajectory — a QuTiP ``Result`` (``.states`` and ``.times``) or a
+    list/tuple of states — or ``None`` when ``rho`` is one state (anything else, checked
+    by the caller).
+
+    Raises
+    ------
+    ValueError
+        An empty list, or a ``Result`` that kept no states (``mesolve`` with ``e_ops``
+        keeps only the expectation values unless told otherwise).
+    """
+    if isinstance(rho, list | tuple):
+        if not rho:
+            raise ValueError(f"{name} is an empty list of states")
+        return list(rho)
+    if isinstance(rho, qutip.Qobj) or not (hasattr(rho, "states") and hasattr(rho, "times")):
+        return None
+    if not rho.states:
+        raise ValueError(
+            f"{name} is a QuTiP {type(rho).__name__} without stored states (run with e_ops, "
+            "it keeps only their expectation values): run the evolution with options="
+            "{'store_states': True} to get the per-state quantities over time")
+    return list(rho.states)
+
+
+def _over_states(method):
+    """Let a per-state quantity ``method(self, rho, ...)`` take a trajectory
+    (:func:`trajectory_states`): it is then evaluated at every state (kets become
+    projectors) and returns arrays over time — a float becomes an ndarray of shape
+    ``(n_times,)``, a dict of floats a dict of such arrays."""
+
+    @functools.wraps(method)
+    def per_state(self, rho, *args, **kwargs):
+        states = trajectory_states(rho)
+        if states is None:
+            return method(self, rho, *args, **kwargs)
+        values = []
+        for k, state in enumerate(states):
+            try:
+                values.append(method(self, state, *args, **kwargs))
+            except ValueError as err:
+                raise ValueError(f"state {k} of the trajectory given as rho: {err}") from None
+        if isinstance(values[0], dict):
+            return {key: np.array([v[key] for v in values]) for key in values[0]}
+        return np.array(values)
+
+    return per_state
+
+
 class MasterEquation:
     """A Lindblad master equation with named baths.
 
@@ -703,8 +752,44 @@ class MasterEquation:
         """The steady state as a Qobj (see :meth:`solve` for the options and checks)."""
         return self.solve(options, charge=charge, initial=initial).rho
 
-    def evolve(self, rho0: qutip.Qobj, times, e_ops=None, **kwargs):
-        """Time evolution with QuTiP ``mesolve``; returns QuTiP's Result."""
+    def evolve(self, rho0: qutip.Qobj, times, e_ops=None, *, drive=None, **kwargs):
+        r"""Time evolution with QuTiP ``mesolve``; returns QuTiP's ``Result``.
+
+        Parameters
+        ----------
+        rho0 : qutip.Qobj
+            Initial density matrix (or ket).
+        times : array_like
+            Output times (natural units), non-decreasing.
+        e_ops : optional
+            Passed to :func:`qutip.mesolve` (then only their expectation values are kept
+            unless ``options={"store_states": True}``).
+        drive : qutip.QobjEvo or list, optional
+            A time-dependent Hamiltonian :math:`V(t)` added to the static one,
+            :math:`H(t) = H + V(t)`: a ``QobjEvo`` or QuTiP's list format
+            ``[V0, [V1, coeff1], ...]`` (converted by ``QobjEvo`` with ``args`` from
+            ``kwargs`` and ``tlist=times``, so array coefficients are sampled at
+            ``times``). Hermitian, with the Hamiltonian's dims.
+        **kwargs
+            Passed to :func:`qutip.mesolve` (``args``, ``options``).
+
+        Notes
+        -----
+        The dissipators stay those derived for the static :math:`H`, which premises a
+        drive that does not change the transitions the baths see. Local form: a drive
+        weak and slow compared with the bath's correlation time that leaves the local
+        transitions' frequencies in place. Global form: a drive that commutes with
+        :math:`H`, or is weak compared with the gaps between the Bohr frequencies; the
+        largest norm of :math:`V(t)` over the output times and their midpoints (spectral
+        norm up to 64 levels, Frobenius norm — an upper bound — above; checked up to
+        :data:`DRIVE_CHECK_MAX` levels) above 0.1 times the smallest gap between distinct
+        Bohr frequencies (0 included) of a drive that does not commute with :math:`H` is
+        reported (:class:`~qfridge.core.validity.PremiseWarning` with the numbers).
+        Strong or fast periodic drives need the Floquet dissipator
+        (:class:`qfridge.engines.floquet.FloquetMarkov`). The heat currents of the states
+        (:meth:`heat_currents` of the ``Result``) remain :math:`\mathrm{Tr}[H
+        \mathcal{D}_b\rho(t)]` with the static :math:`H`.
+        """
         if not isinstance(rho0, qutip.Qobj):
             raise ValueError(f"rho0 must be a Qobj, got {type(rho0).__name__}")
         if rho0.dims != self.hamiltonian.dims and rho0.dims[0] != self.hamiltonian.dims[0]:
@@ -712,8 +797,58 @@ class MasterEquation:
                              f"{self.hamiltonian.dims}")
         _as_density(rho0, self.hamiltonian, "rho0")
         t = _check_times(times)
-        return qutip.mesolve(self.hamiltonian, rho0, t,
+        hamiltonian = self.hamiltonian
+        if drive is not None:
+            hamiltonian = qutip.QobjEvo(hamiltonian) + self._check_drive(
+                drive, t, kwargs.get("args"))
+        return qutip.mesolve(hamiltonian, rho0, t,
                              c_ops=self.collapse_operators(), e_ops=e_ops, **kwargs)
+
+    def _check_drive(self, drive, times: np.ndarray, args) -> qutip.QobjEvo:
+        """``drive`` as a ``QobjEvo`` after checking its dims and Hermiticity, and (global
+        form) that it is weak against the Bohr-frequency gaps (see :meth:`evolve`)."""
+        try:
+            evo = qutip.QobjEvo(drive, args=args or {}, tlist=times)
+        except (TypeError, ValueError) as err:
+            raise ValueError("drive must be a qutip.QobjEvo or QuTiP's list format [V0, [V1, "
+                             f"coeff1], ...], got {drive!r:.200} ({err})") from None
+        if evo.dims != self.hamiltonian.dims:
+            raise ValueError(f"drive has dimensions {evo.dims} but the hamiltonian has "
+                             f"{self.hamiltonian.dims}")
+        d = self.dimension
+        if d > DRIVE_CHECK_MAX:
+            return evo
+        mids = 0.5 * (times[1:] + times[:-1])
+        samples = np.unique(np.concatenate([times, mids]))
+        samples = samples[np.unique(np.linspace(0, samples.size - 1, DRIVE_SAMPLES).astype(int))]
+        h = self.hamiltonian.full()
+        h_scale = max(float(np.linalg.norm(h, 2)), np.finfo(float).tiny)
+        strongest, at, commutes = 0.0, float(samples[0]), True
+        for when in samples:
+            v = evo(float(when)).full()
+            asym, scale = _hermitian_defect(v)
+            if not (asym <= 1e-12 * max(1.0, scale)):
+                raise ValueError(f"drive must be Hermitian; at t = {when:.6g} max |V - "
+                                 f"V^dagger| = {asym:.3g}")
+            norm = float(np.linalg.norm(v, 2) if d <= 64 else np.linalg.norm(v))
+            commutes &= _norm(h @ v - v @ h) <= 1e-10 * h_scale * max(norm, 1e-300)
+            if norm > strongest:
+                strongest, at = norm, float(when)
+        if self.form == "global" and not commutes:
+            levels = np.linalg.eigvalsh(h)
+            bohr = np.sort((levels[None, :] - levels[:, None]).ravel())
+            steps = np.diff(bohr)
+            gaps = steps[steps > 1e-9 * max(1.0, float(np.abs(bohr).max()))]
+            gap = float(gaps.min()) if gaps.size else np.inf
+            check_premise(
+                strongest <= DRIVE_FACTOR * gap,
+                "weak drive for the global form (drive << Bohr-frequency gaps)",
+                "the drive does not commute with the Hamiltonian and is not small compared "
+                "with the smallest gap between its Bohr frequencies, for which the global "
+                "dissipator was derived; use engines.floquet.FloquetMarkov for a periodic "
+                "drive", stacklevel=4, drive_norm=strongest, at_time=at,
+                min_bohr_gap=gap, factor=DRIVE_FACTOR)
+        return evo
 
     def propagate(self, rho0: qutip.Qobj, times, e_ops: Sequence[qutip.Qobj] = (), *,
                   charge="auto", keep_states: bool = False) -> Trajectory:
@@ -751,10 +886,14 @@ class MasterEquation:
             out[name] = x.tocsr()
         return out
 
+    @_over_states
     def heat_current(self, rho: qutip.Qobj, bath: str) -> float:
         r"""Heat current out of ``bath``: :math:`J_b = \mathrm{Tr}[H\mathcal{D}_b\rho]`.
 
         Positive = the bath loses energy (it is cooled).
+
+        ``rho`` may be a trajectory (a QuTiP ``Result`` or a list of states, see
+        :func:`trajectory_states`): the values are then ndarrays over its times.
         """
         rho = _as_density(rho, self.hamiltonian)
         x = self._heat_operators[self._bath(bath)]
@@ -763,10 +902,16 @@ class MasterEquation:
             return float(np.real(np.sum(x * (r.T.toarray() if sp.issparse(r) else r.T))))
         return float(np.real(x.multiply(r.T).sum()))
 
+    @_over_states
     def heat_currents(self, rho: qutip.Qobj) -> dict[str, float]:
-        """Heat current of every bath (positive = energy leaves that bath)."""
+        """Heat current of every bath (positive = energy leaves that bath).
+
+        ``rho`` may be a trajectory (a QuTiP ``Result`` or a list of states, see
+        :func:`trajectory_states`): the values are then ndarrays over its times.
+        """
         return {name: self.heat_current(rho, name) for name in self.jumps}
 
+    @_over_states
     def energy_balance_residual(self, rho: qutip.Qobj) -> float:
         r""":math:`|\sum_b J_b|` relative to :math:`\max(\max_b |J_b|, J_{\rm floor})`.
 
@@ -777,6 +922,8 @@ class MasterEquation:
         keeps currents that vanish to rounding (a dark state: 5e-18 against 5e-18) from
         reading as a residual of order 1: below it the residual is absolute (in units of
         the largest possible current), so it is always finite and 0 when all vanish.
+        ``rho`` may be a trajectory (a QuTiP ``Result`` or a list of states, see
+        :func:`trajectory_states`): the values are then ndarrays over its times.
         """
         currents = np.array(list(self.heat_currents(rho).values()))
         if not currents.size:
@@ -793,11 +940,16 @@ class MasterEquation:
                 "(inf for a work reservoir), or build it with local() / global_secular()")
         return self.temperatures
 
+    @_over_states
     def local_currents(self, rho: qutip.Qobj) -> dict[str, float]:
         r"""Jump-counted currents :math:`J_b^{\rm loc} = -\sum_k \epsilon_k\gamma_k
         \mathrm{Tr}[L_k^\dagger L_k\rho]`: the energy :math:`\epsilon_k` each jump gives
         the bath, counted. Equal to :meth:`heat_currents` in the global form; in the local
-        form they are the currents of the uncoupled subsystems (Spohn's)."""
+        form they are the currents of the uncoupled subsystems (Spohn's).
+
+        ``rho`` may be a trajectory (a QuTiP ``Result`` or a list of states, see
+        :func:`trajectory_states`): the values are then ndarrays over its times.
+        """
         r = _as_density(rho, self.hamiltonian).full()
         out = {}
         for name in self.bath_names:
@@ -814,12 +966,17 @@ class MasterEquation:
     #: needs :math:`\ln\rho` by a dense eigendecomposition).
     SPOHN_MAX = 256
 
+    @_over_states
     def spohn_terms(self, rho: qutip.Qobj) -> dict[str, float]:
         r"""Spohn's per-bath entropy production :math:`\sigma_b = -\mathrm{Tr}[\mathcal{D}_b
         (\rho)\ln\rho] - J_b^{\rm loc}/T_b`, each :math:`\ge 0` for a dissipator in
         detailed balance with its bath (Spohn's inequality). NaN for a bath at
         :math:`T = 0` or when :math:`\rho` has a zero eigenvalue (the entropy flow
-        diverges)."""
+        diverges).
+
+        ``rho`` may be a trajectory (a QuTiP ``Result`` or a list of states, see
+        :func:`trajectory_states`): the values are then ndarrays over its times.
+        """
         temps = self._require_temperatures()
         rho = _as_density(rho, self.hamiltonian)
         if self.dimension > self.SPOHN_MAX:
@@ -853,10 +1010,17 @@ class MasterEquation:
         (:meth:`local_currents`, :meth:`spohn_terms`, up to :data:`SPOHN_MAX` levels).
         ``check`` reports a negative entropy production as a violation of the second law
         (:class:`~qfridge.core.validity.PremiseWarning` with the numbers): the local form
-        breaks it when the subsystems interact strongly.
+        breaks it when the subsystems interact strongly. A trajectory is refused: the
+        entropy production here, :math:`-\sum_b J_b/T_b`, leaves out :math:`\dot S` and
+        holds in a steady state only.
         """
         from .thermo import Thermodynamics
 
+        if trajectory_states(rho) is not None:
+            raise ValueError("thermodynamics(rho) takes one steady state (its entropy "
+                             "production -sum_b J_b/T_b leaves out dS/dt); for a trajectory "
+                             "use heat_currents, local_currents or spohn_terms, which accept "
+                             "a Result or a list of states")
         temps = self._require_temperatures()
         rho = self.solve().rho if rho is None else rho
         local = spohn = None
@@ -995,6 +1159,13 @@ def _block_state(blocks: ChargeBlocks, v: np.ndarray, hamiltonian: qutip.Qobj) -
 
 #: Largest system (levels) whose local-form rate spread is checked (dense eigensolve).
 LOCAL_CHECK_MAX = 512
+#: Largest system (levels) whose drive (:meth:`MasterEquation.evolve`) is checked; the
+#: check samples it densely at up to :data:`DRIVE_SAMPLES` times.
+DRIVE_CHECK_MAX = 512
+DRIVE_SAMPLES = 401
+#: Largest ratio of a non-commuting drive's norm to the smallest Bohr-frequency gap the
+#: global form accepts without a PremiseWarning.
+DRIVE_FACTOR = 0.1
 #: Largest :func:`local_rate_spread` accepted without a PremiseWarning. Two resonant
 #: qubits (omega = 1) between baths at T = 2 and 0.5: the spread is 0.04 at g = 0.2 (local
 #: and global currents differ by 1.5 %), 0.1 at g = 0.3, 0.33 at g = 0.5 (10 %).
