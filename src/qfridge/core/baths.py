@@ -168,6 +168,43 @@ class RLCSpectralDensity(SpectralDensity):
 
 
 @dataclass(frozen=True)
+class PseudomodeSpectralDensity(SpectralDensity):
+    r"""A sum of Lorentzians, each exactly a damped harmonic mode (a pseudomode).
+
+    .. math:: K(\omega) = \sum_m \frac{g_m^2\,\kappa_m}{(\omega - \Omega_m)^2
+              + (\kappa_m/2)^2} \quad (\omega > 0),
+
+    the golden-rule rate that a mode of frequency :math:`\Omega_m`, coupled to the system
+    by :math:`g_m A(a_m + a_m^\dagger)` and damped at rate :math:`\kappa_m` (energy decay,
+    the line's full width), gives a transition of energy :math:`\omega`
+    (:math:`\int K\,d\omega/2\pi \to g_m^2` per mode). Weak coupling to such a bath is
+    the global master equation with this :math:`K`; beyond it,
+    :func:`qfridge.engines.pseudomode.embed` puts the modes into the system.
+
+    Parameters
+    ----------
+    modes : sequence of (coupling g, frequency Omega, width kappa)
+    """
+
+    modes: tuple
+
+    def __post_init__(self):
+        modes = tuple(tuple(float(x) for x in m) for m in self.modes)
+        if not modes or any(len(m) != 3 for m in modes):
+            raise ValueError("modes must be one or more (coupling, frequency, width) triples, "
+                             f"got {self.modes!r}")
+        for g, omega, kappa in modes:
+            checks.finite("pseudomode coupling", g)
+            checks.positive("pseudomode frequency", omega)
+            checks.positive("pseudomode width (kappa)", kappa)
+        object.__setattr__(self, "modes", modes)
+
+    def _evaluate(self, omega):
+        return sum(g**2 * kappa / ((omega - w0) ** 2 + 0.25 * kappa**2)
+                   for g, w0, kappa in self.modes)
+
+
+@dataclass(frozen=True)
 class CallableSpectralDensity(SpectralDensity):
     """Any user function ``K(omega)`` (vectorised), checked to be finite and >= 0."""
 
