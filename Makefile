@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 OUT ?= results
 
-.PHONY: run test quick bench lint clean
+.PHONY: run test quick bench docs lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	@# tests run on every owned core (at most 4; work stealing balances the long fixtures)
 	$(BIN)/python -m pytest -q -n auto --maxprocesses=4 --dist worksteal
+
+# the documentation site (mkdocs.yml) into site/, offline; strict: any warning fails
+docs: $(STAMP)
+	test -x $(BIN)/mkdocs || $(BIN)/python -m pip install --quiet -e '.[docs]'
+	$(BIN)/python -m mkdocs build --strict --site-dir site
+	@echo "documentation: site/index.html"
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
