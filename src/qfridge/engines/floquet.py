@@ -65,8 +65,7 @@ import qutip
 from ..core import checks
 from ..core.baths import BosonicBath
 from ..core.validity import check_premise
-from .lindblad import _hermitian_defect, check_hamiltonian, check_operator
-from .redfield import check_couplings
+from .lindblad import _hermitian_defect, check_couplings, check_hamiltonian, check_operator
 from .steady import SolverOptions, SteadyStateInfo, as_options, null_vector
 
 __all__ = ["FloquetMarkov", "FloquetSteadyState"]

@@ -167,6 +167,30 @@ def _bath_name(bath, index: int) -> str:
     return getattr(bath, "name", None) or f"bath{index}"
 
 
+def check_couplings(hamiltonian: qutip.Qobj, couplings) -> dict[str, tuple[object, np.ndarray]]:
+    """``{bath name: (bath, A as a dense array)}`` after checking each ``(bath, A)`` pair: a
+    bath with a ``rate``, a distinct name, a finite Hermitian operator with the Hamiltonian's
+    dims (ValueError naming the bath otherwise). Shared by the global form, Redfield and
+    Floquet–Markov."""
+    out: dict[str, tuple[object, np.ndarray]] = {}
+    for index, (bath, coupling) in enumerate(couplings):
+        if not hasattr(bath, "rate"):
+            raise ValueError(f"couplings[{index}] must pair a bath (e.g. BosonicBath) with "
+                             f"a coupling operator, got {bath!r} as the bath")
+        name = _bath_name(bath, index)
+        if name in out:
+            raise ValueError(f"two baths share the name {name!r}; give them distinct names")
+        a = check_operator(f"coupling operator of bath {name!r}", coupling, hamiltonian).full()
+        asym, scale = _hermitian_defect(a)
+        if not (asym <= 1e-12 * max(1.0, scale)):
+            raise ValueError(
+                f"coupling operator of bath {name!r} must be Hermitian (a system operator "
+                f"coupled to a bath is an observable); max |A - A^dagger| = {asym:.3g} "
+                f"(max |A| = {scale:.3g})")
+        out[name] = (bath, a)
+    return out
+
+
 def _hermitian_defect(m) -> tuple[float, float]:
     """``(max |M - M^dagger|, max |M|)`` of a dense or sparse matrix (no densifying)."""
     entries = m.data if sp.issparse(m) else m
@@ -384,21 +408,8 @@ class MasterEquation:
         groups = _group_frequencies(bohr, degeneracy_tol)
         jumps: dict[str, list[JumpTerm]] = {}
         transition_rates = np.zeros((d, d))
-        for index, (bath, coupling) in enumerate(couplings):
-            if not hasattr(bath, "rate"):
-                raise ValueError(f"couplings[{index}] must pair a bath (e.g. BosonicBath) with "
-                                 f"a coupling operator, got {bath!r} as the bath")
-            name = _bath_name(bath, index)
-            if name in jumps:
-                raise ValueError(f"two baths share the name {name!r}; give them distinct names")
-            op = check_operator(f"coupling operator of bath {name!r}", coupling, hamiltonian)
-            asym, scale = _hermitian_defect(_matrix(op))
-            if not (asym <= 1e-12 * max(1.0, scale)):
-                raise ValueError(
-                    f"coupling operator of bath {name!r} must be Hermitian (a system operator "
-                    f"coupled to a bath is an observable); max |A - A^dagger| = {asym:.3g} "
-                    f"(max |A| = {scale:.3g})")
-            a = vectors.conj().T @ op.full() @ vectors
+        for name, (bath, coupling) in check_couplings(hamiltonian, couplings).items():
+            a = vectors.conj().T @ coupling @ vectors
             terms = []
             for omega, mask in groups:
                 if omega == 0.0:

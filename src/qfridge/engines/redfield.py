@@ -58,7 +58,7 @@ import qutip
 from ..core.baths import BosonicBath
 from ..core.resources import require_memory
 from ..core.validity import check_premise
-from .lindblad import _bath_name, _hermitian_defect, check_hamiltonian, check_operator
+from .lindblad import _hermitian_defect, check_couplings, check_hamiltonian, check_operator
 from .steady import SolverOptions, SteadyState, as_options, null_vector
 
 __all__ = ["Redfield", "RedfieldSteadyState"]
@@ -85,30 +85,6 @@ def _superoperator(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     r"""Matrix of :math:`\rho \mapsto L\rho R` on column-stacked :math:`\rho` (QuTiP's
     convention): :math:`R^\top \otimes L`."""
     return np.kron(right.T, left)
-
-
-def check_couplings(hamiltonian: qutip.Qobj, couplings: Sequence[tuple[BosonicBath, qutip.Qobj]]
-                    ) -> dict[str, tuple[BosonicBath, np.ndarray]]:
-    """``{bath name: (bath, A as a dense array)}`` after checking each pair: a bath with a
-    ``rate``, a distinct name, a finite Hermitian operator with the Hamiltonian's dims
-    (ValueError naming the bath otherwise)."""
-    out: dict[str, tuple[BosonicBath, np.ndarray]] = {}
-    for index, (bath, coupling) in enumerate(couplings):
-        if not hasattr(bath, "rate"):
-            raise ValueError(f"couplings[{index}] must pair a bath (e.g. BosonicBath) with "
-                             f"a coupling operator, got {bath!r} as the bath")
-        name = _bath_name(bath, index)
-        if name in out:
-            raise ValueError(f"two baths share the name {name!r}; give them distinct names")
-        a = check_operator(f"coupling operator of bath {name!r}", coupling, hamiltonian).full()
-        asym, scale = _hermitian_defect(a)
-        if not (asym <= 1e-12 * max(1.0, scale)):
-            raise ValueError(
-                f"coupling operator of bath {name!r} must be Hermitian (a system operator "
-                f"coupled to a bath is an observable); max |A - A^dagger| = {asym:.3g} "
-                f"(max |A| = {scale:.3g})")
-        out[name] = (bath, a)
-    return out
 
 
 class Redfield:
