@@ -106,3 +106,27 @@ def test_getting_started_runs_and_matches_the_readme(monkeypatch):
 def test_readme_links_the_site():
     readme = (ROOT / "README.md").read_text()
     assert "(docs/index.md)" in readme and "make docs" in readme
+
+
+def test_rst_roles_become_links_and_broken_references_are_reported(caplog):
+    """docs/griffe_rst.py: reST roles -> Markdown cross-references, math -> arithmatex."""
+    _require_docs_tools()
+    import griffe
+
+    units = ('def f():\n    """See :func:`~qfridge.core.units.g`, :class:`Thing`, '
+             ':class:`qfridge.Lazy`, :func:`qfridge.nothing`, :meth:`qutip.Qobj.dag` and '
+             ':math:`x^2`.\n\n    .. math::\n\n        a = b\n\n    after\n    """\n\n\n'
+             'def g():\n    """G."""\n\n\nclass Thing:\n    """T."""\n\n\n'
+             'class Lazy:\n    """L."""\n')
+    files = {"__init__.py": "_LAZY = {'Lazy': 'qfridge.core.units'}\n",
+             "core/__init__.py": "", "core/units.py": units}
+    extensions = griffe.load_extensions(str(DOCS / "griffe_rst.py"))
+    with caplog.at_level("WARNING"), griffe.temporary_visited_package(
+            "qfridge", files, extensions=extensions) as pkg:
+        text = pkg["core.units.f"].docstring.value
+    assert "[`g()`][qfridge.core.units.g]" in text
+    assert "[`Thing`][qfridge.core.units.Thing]" in text
+    assert "[`qfridge.Lazy`][qfridge.core.units.Lazy]" in text       # a lazy top-level name
+    assert "`qutip.Qobj.dag()`" in text and "$x^2$" in text and "$$\na = b\n$$" in text
+    assert "`qfridge.nothing()`" in text
+    assert "broken reference :func:`qfridge.nothing`" in caplog.text
