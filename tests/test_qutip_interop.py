@@ -176,3 +176,111 @@ def test_bad_drives_are_refused_by_name(damped_qubit):
         damped_qubit.evolve(qutip.basis(2, 1), times, drive=qutip.QobjEvo(qutip.num(3)))
     with pytest.raises(ValueError, match="drive must be a qutip.QobjEvo"):
         damped_qubit.evolve(qutip.basis(2, 1), times, drive="sigmax")
+
+
+# -- sweeps returning a Qobj or a Result ---------------------------------------------------
+
+def _two_qubit_machine(t_hot):
+    """Two coupled qubits between a hot and a cold bath (global form)."""
+    sm1 = qutip.tensor(qutip.sigmam(), qutip.qeye(2))
+    sm2 = qutip.tensor(qutip.qeye(2), qutip.sigmam())
+    h = 1.0 * sm1.dag() * sm1 + 1.6 * sm2.dag() * sm2 + 0.05 * (sm1.dag() * sm2 + sm2.dag() * sm1)
+    return MasterEquation.global_secular(h, [
+        (BosonicBath(t_hot, 0.01, name="hot"), sm1 + sm1.dag()),
+        (BosonicBath(0.3, 0.01, name="cold"), sm2 + sm2.dag())])
+
+
+def steady_point(t_hot):
+    me = _two_qubit_machine(t_hot)
+    return {"rho": me.solve().rho, "J_hot": me.heat_currents(me.solve().rho)["hot"]}
+
+
+def evolved_point(gamma):
+    me = MasterEquation.local(H_QUBIT, [
+        (BosonicBath(0.5, gamma, name="b"), Transition(qutip.sigmam(), OMEGA))])
+    return {"run": me.evolve(qutip.basis(2, 0), np.linspace(0.0, 10.0, 6),
+                             e_ops={"sz": qutip.sigmaz()}, options={"store_states": True})}
+
+
+def test_a_swept_qobj_is_a_labelled_complex_array_that_survives_the_store(tmp_path):
+    from qfridge.sweeps import sweep, to_qobj
+
+    grid = {"t_hot": np.array([0.5, 1.0, 2.0, 4.0])}
+    store = tmp_path / "store"
+    first = sweep(steady_point, grid, executor="serial", chunks=2, store=store,
+                  progress=False)
+    again = sweep(steady_point, grid, executor="serial", chunks=2, store=store,
+                  progress=False)
+    assert again.attrs["chunks_from_store"] == 2 and again.attrs["chunks_computed"] == 0
+    for ds in (first, again):
+        rho = ds["rho"]
+        assert rho.dims == ("t_hot", "rho_row", "rho_col") and rho.dtype == np.complex128
+        assert rho.attrs["qutip_dims"] == "[[2, 2], [2, 2]]"
+        for t_hot in grid["t_hot"]:
+            expected = _two_qubit_machine(t_hot).solve().rho
+            back = to_qobj(rho.sel(t_hot=t_hot))
+            assert back.dims == expected.dims
+            np.testing.assert_allclose(back.full(), expected.full(), rtol=0, atol=1e-15)
+    np.testing.assert_array_equal(first["J_hot"].values, again["J_hot"].values)
+
+
+def test_a_swept_result_stores_its_expectation_values_and_states_over_time(tmp_path):
+    from qfridge.sweeps import sweep, to_qobj
+
+    gammas = np.array([0.1, 0.3])
+    ds = sweep(evolved_point, {"gamma": gammas}, executor="serial", store=tmp_path / "s",
+               progress=False)
+    ds = sweep(evolved_point, {"gamma": gammas}, executor="serial", store=tmp_path / "s",
+               progress=False)   # read back from the store
+    assert ds.attrs["chunks_computed"] == 0
+    assert ds["run_expect_sz"].dims == ("gamma", "time")
+    assert ds["run_states"].dims == ("gamma", "time", "run_states_row", "run_states_col")
+    np.testing.assert_array_equal(ds["time"].values, np.linspace(0.0, 10.0, 6))
+    for gamma in gammas:
+        direct = evolved_point(gamma)["run"]
+        np.testing.assert_allclose(ds["run_expect_sz"].sel(gamma=gamma), direct.expect[0],
+                                   atol=1e-14)
+        state = to_qobj(ds["run_states"].sel(gamma=gamma, time=10.0))
+        np.testing.assert_allclose(state.full(), direct.states[-1].full(), atol=1e-14)
+
+
+def test_qutip_values_in_sweeps_are_refused_where_they_cannot_go():
+    from qfridge.sweeps import sweep, to_qobj
+    from qfridge.sweeps.evaluate import VectorizedShapeError
+
+    def sometimes(x):
+        if x > 1:
+            raise RuntimeError("no state here")
+        return {"psi": qutip.basis(2, 0)}
+
+    with pytest.warns(match="sweep points failed"):
+        ds = sweep(sometimes, {"x": np.array([0.0, 2.0])}, executor="serial", progress=False)
+    assert ds["psi"].dims == ("x", "psi_row", "psi_col")   # a ket: one column
+    assert to_qobj(ds["psi"].sel(x=0.0)).isket
+    with pytest.raises(ValueError, match=r"holds NaN.*point failed"):
+        to_qobj(ds["psi"].sel(x=2.0))
+    with pytest.raises(ValueError, match=r"2 dimensions\), got dimensions \('x', 'psi_row'"):
+        to_qobj(ds["psi"])
+    with pytest.raises(ValueError, match="with a 'qutip_dims' attribute"):
+        to_qobj(ds["failed"])
+    with pytest.raises(VectorizedShapeError, match="use vectorized=False"):
+        sweep(lambda x: {"rho": qutip.qeye(2) / 2}, {"x": np.array([0.0, 1.0])},
+              vectorized=True, progress=False)
+
+
+def test_results_over_other_times_than_the_other_points_fail():
+    from qfridge.sweeps import sweep
+
+    def stretched(x):
+        me = MasterEquation.local(H_QUBIT, [
+            (BosonicBath(0.5, 0.1, name="b"), Transition(qutip.sigmam(), OMEGA))])
+        return {"run": me.evolve(qutip.basis(2, 0), np.linspace(0.0, 1.0 + (x > 1), 3),
+                                 e_ops=[qutip.sigmaz()])}
+
+    grid = {"x": np.array([0.0, 1.0, 2.0])}
+    for chunks in (3, 1):   # points of one chunk, and chunks of one point
+        with pytest.warns(match="1 of 3 sweep points failed"):
+            ds = sweep(stretched, grid, executor="serial", chunks=chunks, progress=False)
+        assert list(ds["failed"].values) == [False, False, True]
+        assert "coordinate" in str(ds["error"].sel(x=2.0).values)
+        np.testing.assert_array_equal(ds["time"].values, [0.0, 0.5, 1.0])

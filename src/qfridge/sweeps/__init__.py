@@ -8,7 +8,8 @@ are :class:`Axis`; resumable stores are directories of per-chunk NetCDF files
 
 from .api import SweepFailureWarning, SweepPointWarning, sweep
 from .grid import Axis
+from .qutip_values import to_qobj
 from .store import StoreDamaged, StoreLocked, StoreMismatch
 
 __all__ = ["Axis", "StoreDamaged", "StoreLocked", "StoreMismatch", "SweepFailureWarning",
-           "SweepPointWarning", "sweep"]
+           "SweepPointWarning", "sweep", "to_qobj"]

@@ -179,8 +179,13 @@ def sweep(func: Callable, grid: Mapping, *, fixed: Mapping | None = None, execut
     func : callable
         Called as ``func(**point, **fixed)`` with one keyword per grid axis. Returns
         a mapping of quantity name → value, where a value is a number, a NumPy
-        array (its dimensions are named ``<name>_dim0``, ...) or an
-        ``xarray.DataArray`` with named dimensions (and coordinates); a bare number
+        array (its dimensions are named ``<name>_dim0``, ...), an
+        ``xarray.DataArray`` with named dimensions (coordinates and attributes are
+        kept), or (point-wise sweeps) a ``qutip.Qobj`` — a complex array over
+        ``<name>_row``, ``<name>_col`` with its QuTiP dims in the ``qutip_dims``
+        attribute, read back with :func:`~qfridge.sweeps.to_qobj` — or a QuTiP
+        ``Result`` — ``<name>_expect_<key>`` over ``time``, and ``<name>_states``
+        when it stored states (:mod:`qfridge.sweeps.qutip_values`); a bare value
         is stored as ``"value"``. Must be picklable (cloudpickle) for the
         ``"processes"`` and Dask executors.
     grid : mapping
@@ -436,6 +441,7 @@ def _assemble(axes: dict[str, Axis], shape, all_blocks, results) -> xr.Dataset:
     votes: dict[str, dict[tuple, int]] = {}
     dtypes: dict[str, np.dtype] = {}
     extra_coords: dict[str, xr.DataArray] = {}
+    attrs: dict[str, dict] = {}
     for cid, _ in all_blocks:
         chunk = results[cid]
         weight = max(1, int((~chunk["failed"].values).sum()))
@@ -464,8 +470,13 @@ def _assemble(axes: dict[str, Axis], shape, all_blocks, results) -> xr.Dataset:
         if cid in odd:
             continue
         for cname, coord in chunk.coords.items():
-            if cname not in names and cname not in extra_coords:
+            if cname in names:
+                continue
+            if cname not in extra_coords:
                 extra_coords[cname] = coord.variable
+            elif not np.array_equal(extra_coords[cname].values, coord.values):
+                odd[cid] = (f"returned coordinate {cname!r} with other values than the "
+                            "other chunks' points (a coordinate labels the whole sweep)")
     layout = {name: (dims, extra, dtypes.get(name, np.float64))
               for name, (dims, extra) in layout.items()}
     arrays = {name: np.full(shape + extra, np.nan, dtype=dtype)
@@ -488,6 +499,8 @@ def _assemble(axes: dict[str, Axis], shape, all_blocks, results) -> xr.Dataset:
         for name in arrays:
             if name in chunk.data_vars:
                 arrays[name][slices] = chunk[name].values
+                if chunk[name].attrs:
+                    attrs.setdefault(name, dict(chunk[name].attrs))
     # a quantity missing from a chunk whose points did not all fail would be a silent NaN
     for name, arr in arrays.items():
         missing = np.isnan(arr.reshape(shape + (-1,)).real).all(axis=-1) & ~failed
@@ -497,7 +510,8 @@ def _assemble(axes: dict[str, Axis], shape, all_blocks, results) -> xr.Dataset:
     coords = {n: xr.Variable((n,), a.values, attrs={"units": a.unit, **a.attrs})
               for n, a in axes.items()}
     coords.update(extra_coords)
-    data_vars = {name: (tuple(names) + layout[name][0], arr) for name, arr in arrays.items()}
+    data_vars = {name: (tuple(names) + layout[name][0], arr, attrs.get(name, {}))
+                 for name, arr in arrays.items()}
     data_vars["failed"] = (tuple(names), failed, {"description": "True where func failed"})
     data_vars["error"] = (tuple(names), error.astype(str),
                           {"description": "the failure message, empty where func succeeded"})

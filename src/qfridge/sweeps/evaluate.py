@@ -2,8 +2,10 @@
 
 A chunk is a rectangular block of the grid. The result is an ``xarray.Dataset``
 over the block's coordinates with one variable per quantity the function
-returned, plus ``failed`` (bool), ``error`` (the message, ``""`` where the point
-succeeded) and ``warnings`` (what the point warned, ``"Category: message | ..."``).
+returned (a ``qutip.Qobj`` or ``Result`` becomes labelled arrays,
+:mod:`qfridge.sweeps.qutip_values`; a DataArray keeps its attributes), plus
+``failed`` (bool), ``error`` (the message, ``""`` where the point succeeded) and
+``warnings`` (what the point warned, ``"Category: message | ..."``).
 A point fails when the function raises, returns something that is not a mapping
 of numbers, returns variables or shapes that differ from the other points, or
 returns a non-finite number; failed points hold NaN in every variable, and
@@ -18,6 +20,8 @@ from collections.abc import Mapping
 
 import numpy as np
 import xarray as xr
+
+from .qutip_values import expand, is_qutip_value
 
 DEFAULT_NAME = "value"
 """Variable name used when the function returns a bare number instead of a mapping."""
@@ -50,12 +54,24 @@ def _describe(err: BaseException) -> str:
     return text if len(text) <= 500 else text[:497] + "..."
 
 
-def _normalise(out, grid_dims: tuple[str, ...]) -> dict[str, tuple[tuple, np.ndarray, dict]]:
-    """Point-wise output → name → (extra dims, values, extra coords)."""
+def _expand_all(out: Mapping) -> dict:
+    """The returned mapping with every ``Qobj``/``Result`` replaced by its arrays."""
+    flat: dict = {}
+    for name, value in out.items():
+        for key, item in expand(name, value).items():
+            if key in flat:
+                raise ValueError(f"returned variable {key!r} twice (once from a qutip value)")
+            flat[key] = item
+    return flat
+
+
+def _normalise(out, grid_dims: tuple[str, ...]
+               ) -> dict[str, tuple[tuple, np.ndarray, dict, dict]]:
+    """Point-wise output → name → (extra dims, values, extra coords, attributes)."""
     if not isinstance(out, Mapping):
         out = {DEFAULT_NAME: out}
     result = {}
-    for name, value in out.items():
+    for name, value in _expand_all(out).items():
         if not isinstance(name, str) or not name.isidentifier():
             raise ValueError(f"returned variable names must be identifiers, got {name!r}")
         if name in grid_dims or name in RESERVED:
@@ -66,16 +82,17 @@ def _normalise(out, grid_dims: tuple[str, ...]) -> dict[str, tuple[tuple, np.nda
             coords = {str(k): np.asarray(v.values) for k, v in value.coords.items()
                       if v.dims and v.dims[0] in dims and len(v.dims) == 1}
             arr = np.asarray(value.values)
+            attrs = dict(value.attrs)
         else:
             arr = np.asarray(value)
             dims = tuple(f"{name}_dim{i}" for i in range(arr.ndim))
-            coords = {}
+            coords, attrs = {}, {}
         if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
             raise ValueError(f"returned {name!r} must be numeric, got {value!r:.100}")
         clash = set(dims) & set(grid_dims)
         if clash:
             raise ValueError(f"returned {name!r} has dims {sorted(clash)} that are grid axes")
-        result[name] = (dims, arr, coords)
+        result[name] = (dims, arr, coords, attrs)
     return result
 
 
@@ -174,10 +191,11 @@ def evaluate_pointwise(func, names, values, fixed, *, timeout=None, skip=None, c
             warned[idx] = _join(messages)
     if _POINT_TRACKER is not None:
         _POINT_TRACKER(cid, "done")
-    layouts = {idx: tuple(sorted((k, d, a.shape) for k, (d, a, _) in out.items()))
+    layouts = {idx: tuple(sorted((k, d, a.shape) for k, (d, a, _, _) in out.items()))
                for idx, out in outputs.items()}
     layout = None
     coords: dict[str, np.ndarray] = {}
+    attrs: dict[str, dict] = {}
     results: dict[tuple, dict] = {}
     if layouts:
         counts: dict[tuple, int] = {}
@@ -197,17 +215,25 @@ def evaluate_pointwise(func, names, values, fixed, *, timeout=None, skip=None, c
                                f"returned {sorted(this)} with dims/shapes {this}, "
                                f"{LAYOUT_CONFLICT} ({best}) returned {layout}")
                 continue
-            for _, (_, _, c) in out.items():
+            moved = sorted(k for _, (_, _, c, _) in out.items() for k, v in c.items()
+                           if k in coords and not np.array_equal(coords[k], v))
+            if moved:
+                errors[idx] = (f"returned coordinates {moved} with other values than the "
+                               "other points (a coordinate labels the whole sweep)")
+                continue
+            for name, (_, _, c, a) in out.items():
+                attrs.setdefault(name, a)
                 for k, v in c.items():
                     coords.setdefault(k, v)
-            bad = [m for k, (_, a, _) in out.items() if (m := _nonfinite(k, a))]
+            bad = [m for k, (_, a, _, _) in out.items() if (m := _nonfinite(k, a))]
             if bad:
                 errors[idx] = "; ".join(bad)
-            results[idx] = {k: a for k, (_, a, _) in out.items()}
-    return _assemble_block(names, values, shape, results, errors, warned, layout, coords)
+            results[idx] = {k: a for k, (_, a, _, _) in out.items()}
+    return _assemble_block(names, values, shape, results, errors, warned, layout, coords,
+                           attrs)
 
 
-def _assemble_block(names, values, shape, results, errors, warned, layout, coords
+def _assemble_block(names, values, shape, results, errors, warned, layout, coords, attrs
                     ) -> xr.Dataset:
     data_vars = {}
     if layout:
@@ -217,7 +243,7 @@ def _assemble_block(names, values, shape, results, errors, warned, layout, coord
             arr = np.full(shape + extra, np.nan, dtype=dtype)
             for idx, r in results.items():
                 arr[idx] = r[name]
-            data_vars[name] = (tuple(names) + dims, arr)
+            data_vars[name] = (tuple(names) + dims, arr, attrs.get(name, {}))
     failed = errors != ""
     data_vars["failed"] = (tuple(names), failed)
     data_vars["error"] = (tuple(names), errors.astype(str))
@@ -244,7 +270,13 @@ def evaluate_vectorized(func, names, values, fixed, *, timeout=None, cid=None) -
         coords: dict[str, np.ndarray] = {}
         errors = np.full(shape, "", dtype=object)
         for name, value in out.items():
+            if is_qutip_value(value):
+                raise VectorizedShapeError(
+                    f"vectorized function returned a {type(value).__name__} as {name!r}: a "
+                    "qutip value is one point's, use vectorized=False to return it")
+            attrs = {}
             if isinstance(value, xr.DataArray):
+                attrs = dict(value.attrs)
                 missing = set(names) - set(value.dims)
                 if missing:
                     value = value.expand_dims({n: len(values[names.index(n)])
@@ -275,7 +307,7 @@ def evaluate_vectorized(func, names, values, fixed, *, timeout=None, cid=None) -
                 for idx in zip(*np.nonzero(bad), strict=True):
                     msg = f"returned a non-finite {name}"
                     errors[idx] = msg if not errors[idx] else f"{errors[idx]}; {msg}"
-            data_vars[name] = (dims, arr)
+            data_vars[name] = (dims, arr, attrs)
     except VectorizedShapeError:
         raise
     except (Exception, SystemExit):  # noqa: BLE001 - localise the failure point by point
