@@ -31,49 +31,46 @@ def _require_docs_tools():
         pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+API_IDS = {   # page -> headings the API reference must have (generated from docstrings)
+    "api/engines.thermo.html": ["qfridge.engines.thermo.Thermodynamics",
+                                "qfridge.engines.thermo.Thermodynamics.efficiency",
+                                "qfridge.engines.thermo.Thermodynamics.carnot_bound"],
+    "api/engines.lindblad.html": ["qfridge.engines.lindblad.MasterEquation.local",
+                                  "qfridge.engines.lindblad.MasterEquation.thermodynamics"],
+    "api/engines.audit.html": ["qfridge.engines.audit.audit"],
+    "api/models.machine.html": ["qfridge.models.machine.Machine.from_dict"],
+    "api/sweeps.html": ["qfridge.sweeps.api.sweep", "qfridge.sweeps.grid.Axis"],
+    "api/core.html": ["qfridge.core.thermal.bose", "qfridge.core.baths.BosonicBath"],
+    "api/index.html": ["qfridge"],
+}
+
+
+def test_site_builds_strict_with_every_page_and_the_api_reference(tmp_path):
+    """One test (one build, ~5 s): xdist would build once per worker for several."""
     _require_docs_tools()
-    out = tmp_path_factory.mktemp("site")
+    site = tmp_path / "site"
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
-         str(ROOT / "mkdocs.yml"), "--site-dir", str(out)],
+         str(ROOT / "mkdocs.yml"), "--site-dir", str(site)],
         cwd=ROOT, capture_output=True, text=True, timeout=300)
     log = proc.stdout + proc.stderr
     warnings = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
     assert proc.returncode == 0 and not warnings, "mkdocs build --strict failed:\n" + log
-    return out
 
-
-def test_site_builds_strict_with_every_page(site):
     for page in ["index.html", "getting-started.html", "api/index.html", "thermodynamics.html",
                  "seed004.html", "404.html", "search/search_index.json"]:
         assert (site / page).is_file(), page
     for md in DOCS.rglob("*.md"):   # every page is built (strict mode: and in the nav)
         assert (site / md.relative_to(DOCS).with_suffix(".html")).is_file(), md
-
-
-@pytest.mark.parametrize("page, identifiers", [
-    ("api/engines.thermo.html", ["qfridge.engines.thermo.Thermodynamics",
-                                 "qfridge.engines.thermo.Thermodynamics.efficiency",
-                                 "qfridge.engines.thermo.Thermodynamics.carnot_bound"]),
-    ("api/engines.lindblad.html", ["qfridge.engines.lindblad.MasterEquation.local",
-                                   "qfridge.engines.lindblad.MasterEquation.thermodynamics"]),
-    ("api/engines.audit.html", ["qfridge.engines.audit.audit"]),
-    ("api/models.machine.html", ["qfridge.models.machine.Machine.from_dict"]),
-    ("api/sweeps.html", ["qfridge.sweeps.api.sweep", "qfridge.sweeps.grid.Axis"]),
-    ("api/core.html", ["qfridge.core.thermal.bose", "qfridge.core.baths.BosonicBath"]),
-    ("api/index.html", ["qfridge"]),
-])
-def test_api_reference_is_generated_from_the_docstrings(site, page, identifiers):
-    html = (site / page).read_text(encoding="utf-8")
-    for ident in identifiers:
-        assert f'id="{ident}"' in html, (page, ident)
-
-
-def test_numpy_sections_are_rendered(site):
-    html = (site / "api" / "engines.thermo.html").read_text(encoding="utf-8")
-    assert "Parameters" in html and "currents" in html and "temperatures" in html
+    for page, identifiers in API_IDS.items():
+        html = (site / page).read_text(encoding="utf-8")
+        for ident in identifiers:
+            assert f'id="{ident}"' in html, (page, ident)
+    thermo = (site / "api" / "engines.thermo.html").read_text(encoding="utf-8")
+    assert "Parameters" in thermo and "temperatures" in thermo       # numpydoc sections
+    assert 'class="arithmatex"' in thermo                             # :math: roles
+    assert 'href="core.html#qfridge.core.baths.WorkReservoir"' in thermo   # :class: roles
+    assert not (site / "griffe_rst.py").exists()
 
 
 def test_api_reference_covers_every_public_module():
