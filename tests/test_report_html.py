@@ -1,5 +1,6 @@
 """report.html in a real browser: headless Debian chromium loads it, every image decodes."""
 
+import html
 import os
 import re
 import shutil
@@ -10,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from qfridge.reproduce.registry import Claim, Context
+from qfridge.reproduce.registry import Citation, Claim, Context
 from qfridge.reproduce.report_html import render_report_html, write_report_html
 from qfridge.reproduce.runner import SeedResult
 
@@ -45,6 +46,15 @@ def _chromium():
                 "(apt-get install -y chromium to run it)")
 
 
+NOTE_FIRST = "The paper's Table 2 phi (App. C) is inconsistent with g tau."
+NOTE_REST = ("Eq. 16 then gives 31 mK at kappa = 0, e.g. with the Table 2 g; the stated 25 mK "
+             "needs phi = 0.16 instead, which is the reading the other figures use")
+LONG_NOTE = f"{NOTE_FIRST} {NOTE_REST}"
+INFO = {"qfridge": "9.9.9", "qutip": "5.0", "numpy": "2.0", "scipy": "1.14",
+        "date": "2026-01-01 00:00 UTC", "command": "qfridge reproduce 000 --quick",
+        "mode": "quick (coarser figure grids, smaller ensembles)"}
+
+
 def _fake_results(out: Path):
     (out / "000").mkdir(parents=True)
     (out / "004").mkdir(parents=True)
@@ -60,7 +70,7 @@ def _fake_results(out: Path):
     c000 = [Claim.compare("t_cav_one", "T_cav at kappa -> 0, one-atom coupling", 219.0, 218.6,
                           "mK", rtol=0.02),
             Claim.compare("t_cav_two", "T_cav at kappa -> 0, two-atom coupling", 25.0, 31.0,
-                          "mK", rtol=0.05, note="paper's Table 2 phi is inconsistent"),
+                          "mK", rtol=0.05, note=LONG_NOTE),
             Claim("phi", "phi = g tau (stated 0.16)", None, 157.0, "rad", None,
                   "Table 2 units give 157 rad")]
     c004 = [Claim.compare("cop", "COP at the Carnot point <script>x</script>", 1.0, 1.0, "",
@@ -68,28 +78,44 @@ def _fake_results(out: Path):
     return [
         SeedResult("000", "Cavity cooling by a stream of correlated atom pairs", True,
                    [("000/fig2.png", "Fig. 2: T_cav vs detuning & <b>escaping</b>", 1.2),
-                    ("000/fig3.png", "Fig. 3: map", 0.4)], c000, "Notes on readings.", 3.0),
+                    ("000/fig3.png", "Fig. 3: map", 0.4)], c000, "Notes on readings.", 3.0,
+                   citation=Citation("Cavity cooling <below> ambient", ("A. Author", "B. Author"),
+                                     doi="10.1000/xyz.123")),
         SeedResult("002", "Anti-thermalization: heating by cooling", False),
         SeedResult("004", "Minimal two-body absorption refrigerators", True,
-                   [("004/fig5.png", "Fig. 5", 0.3)], c004, "", 1.0),
+                   [("004/fig5.png", "Fig. 5", 0.3)], c004, "", 1.0,
+                   citation=Citation(arxiv="2401.00001")),
     ]
 
 
 def test_report_structure_without_browser(tmp_path):
     results = _fake_results(tmp_path)
-    page = render_report_html(results, tmp_path)
+    page = render_report_html(results, tmp_path, INFO)
     assert page.count("data:image/png;base64,") == 3
     assert "<script>x</script>" not in page and "&lt;script&gt;" in page
     assert "&lt;b&gt;escaping&lt;/b&gt;" in page
     assert len(re.findall(r'<tr class="disagree">', page)) == 1
     assert "1 / 2 / 3" in page and "1 / 1 / 1" in page and "not yet" in page
     assert "<script" not in page.replace("&lt;script", "")
+    for key, value in INFO.items():
+        assert f"<tr><th>{key}</th><td><code>{value}</code></td></tr>" in page
+    assert "Cavity cooling &lt;below&gt; ambient" in page and "A. Author, B. Author" in page
+    assert '<a href="https://doi.org/10.1000/xyz.123">10.1000/xyz.123</a>' in page
+    assert '<a href="https://arxiv.org/abs/2401.00001">2401.00001</a>' in page
+    assert page.count("not given in the seed text") == 4  # 000's arXiv; 004's title, authors, DOI
+
+
+def test_long_notes_open_from_their_first_sentence(tmp_path):
+    page = render_report_html(_fake_results(tmp_path), tmp_path, INFO)
+    assert f"<details><summary>{html.escape(NOTE_FIRST)}</summary>{NOTE_REST}" in page
+    assert "<td>Table 2 units give 157 rad</td>" in page  # short notes stay as they are
+    assert "table-layout: fixed" in page and "overflow-wrap: anywhere" in page
 
 
 def test_missing_figure_file_is_reported_not_broken(tmp_path):
     results = _fake_results(tmp_path)
     (tmp_path / "000" / "fig3.png").unlink()
-    page = render_report_html(results, tmp_path)
+    page = render_report_html(results, tmp_path, INFO)
     assert "figure file 000/fig3.png is missing" in page
     assert page.count("data:image/png;base64,") == 2
 
@@ -98,7 +124,8 @@ def test_report_in_headless_chromium(tmp_path):
     chromium = _chromium()
     out = tmp_path / "results"
     results = _fake_results(out)
-    report = write_report_html(results, out, Context(quick=True))
+    report = write_report_html(results, out,
+                               Context(quick=True, argv=("reproduce", "all", "--quick")))
     assert report.name == "report.html"
     probe_page = tmp_path / "probe.html"
     probe_page.write_text(report.read_text().replace("</body>", PROBE + "</body>"))

@@ -47,12 +47,17 @@ class Context:
         Paper-specific settings given on the command line (``--set NAME=VALUE``), e.g.
         seed 002's ``fig6b_sites``; each paper declares the names it reads
         (:attr:`Paper.settings`) and the runner refuses any other.
+    argv : tuple of str or None
+        The command line after ``qfridge`` that started the run, recorded in the reports'
+        provenance (``None``: this process's ``sys.argv[1:]``, which is what the
+        ``qfridge`` command received).
     """
 
     quick: bool = False
     executor: Any = "serial"
     progress: bool = False
     settings: dict = field(default_factory=dict)
+    argv: tuple[str, ...] | None = None
 
     def setting(self, name: str, default, kind=str):
         """The setting ``name`` converted by ``kind`` (``default`` when not given)."""
@@ -122,6 +127,16 @@ class Figure:
     plot: Callable
 
 
+def unlabelled(data) -> list[str]:
+    """The numeric data variables of a figure's Dataset that lack a ``units`` or
+    ``long_name`` attribute (``units`` is ``"1"`` for a pure number), each as
+    ``"name (missing attributes)"``: a figure's NetCDF file says what it holds."""
+    labels = ("units", "long_name")
+    return [f"{name} ({', '.join(a for a in labels if a not in var.attrs)})"
+            for name, var in data.data_vars.items()
+            if var.dtype.kind in "iufc" and not all(a in var.attrs for a in labels)]
+
+
 @dataclass(frozen=True)
 class Setting:
     """A paper-specific setting: ``parse`` converts the command-line text and refuses a bad
@@ -131,9 +146,32 @@ class Setting:
     parse: Callable[[str], Any]
 
 
+NOT_GIVEN = "not given in the seed text"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """How to cite a seed paper, exactly as far as its seed text says: a field the text does
+    not give is ``None`` (reported as "not given in the seed text"), never filled in from
+    elsewhere."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    doi: str | None = None
+    arxiv: str | None = None
+
+    def fields(self) -> list[tuple[str, str, str | None]]:
+        """(field, text, link or ``None``) for a report: title, authors, DOI, arXiv id."""
+        return [("title", self.title or NOT_GIVEN, None),
+                ("authors", ", ".join(self.authors) or NOT_GIVEN, None),
+                ("DOI", self.doi or NOT_GIVEN, self.doi and f"https://doi.org/{self.doi}"),
+                ("arXiv", self.arxiv or NOT_GIVEN,
+                 self.arxiv and f"https://arxiv.org/abs/{self.arxiv}")]
+
+
 @dataclass(frozen=True)
 class Paper:
-    """A seed paper's reproduction: its figures and its claims."""
+    """A seed paper's reproduction: its figures and its claims, and how to cite the paper."""
 
     seed: str
     title: str
@@ -141,6 +179,7 @@ class Paper:
     claims: Callable | None = None
     notes: str = ""
     settings: dict = field(default_factory=dict)  # name -> Setting, for ``--set NAME=VALUE``
+    citation: Citation | None = None
 
 
 def claim_counts(claims: list[Claim]) -> tuple[int, int, int]:

@@ -24,13 +24,15 @@ from ..core.threads import (  # noqa: E402
 from .registry import (  # noqa: E402
     SEED_MODULES,
     SEED_TITLES,
+    Citation,
     Claim,
     Context,
     Paper,
     claim_counts,
     format_value,
+    unlabelled,
 )
-from .report_html import write_report_html  # noqa: E402
+from .report_html import report_provenance, write_report_html  # noqa: E402
 
 
 def load_paper(seed: str) -> Paper | None:
@@ -263,6 +265,7 @@ class SeedResult:
     notes: str = ""
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # "seed/block" -> seconds
+    citation: Citation | None = None
 
 
 def run_seed(seed: str, out: Path, ctx: Context, log=None,
@@ -285,7 +288,8 @@ def run_seed(seed: str, out: Path, ctx: Context, log=None,
     start = time.perf_counter()
     folder = out / seed
     folder.mkdir(parents=True, exist_ok=True)
-    result = SeedResult(seed, paper.title, covered=True, notes=paper.notes)
+    result = SeedResult(seed, paper.title, covered=True, notes=paper.notes,
+                        citation=paper.citation)
     log(f"[{seed}] {paper.title}: {len(paper.figures)} figures"
         f"{' and claims' if paper.claims is not None else ''}")
     for fig_spec in paper.figures:
@@ -293,6 +297,10 @@ def run_seed(seed: str, out: Path, ctx: Context, log=None,
         with progress.block(seed, fig_spec.name):
             with blas_threads(threads):
                 data = fig_spec.compute(ctx)
+            missing = unlabelled(data)
+            if missing:
+                log(f"[{seed}] {fig_spec.name}: data without units or long_name: "
+                    f"{'; '.join(missing)}")
             data.attrs.setdefault("caption", fig_spec.caption)
             data.to_netcdf(folder / f"{fig_spec.name}.nc", engine="h5netcdf")
             fig = fig_spec.plot(data, ctx)
@@ -326,20 +334,27 @@ def run_seed(seed: str, out: Path, ctx: Context, log=None,
 
 
 def write_report_md(results: list[SeedResult], out: Path, ctx: Context) -> Path:
-    """``out/report.md``: every figure with its caption and every claims table."""
+    """``out/report.md``: the run's provenance, every paper's citation, every figure with its
+    caption and every claims table."""
+    info = report_provenance(ctx)
     lines = ["# qfridge reproduction report", "",
-             f"Mode: {'quick' if ctx.quick else 'full'}.", "",
+             f"Mode: {info['mode']}.", "",
              "| seed | paper | covered | figures | claims agreeing / judged / total |",
              "|---|---|---|---|---|"]
     for r in results:
         agree, judged, _ = claim_counts(r.claims)
         lines.append(f"| {r.seed} | {r.title} | {'yes' if r.covered else 'not yet'} | "
                      f"{len(r.figures)} | {agree} / {judged} / {len(r.claims)} |")
+    lines += ["", "## Provenance", "", *(f"- {k}: `{v}`" for k, v in info.items())]
     for r in results:
         lines += ["", f"## {r.seed}: {r.title}", ""]
         if not r.covered:
             lines.append("Not yet covered by qfridge.")
             continue
+        if r.citation is not None:
+            lines += ["Cite the paper:", "",
+                      *(f"- {name}: {f'[{text}]({link})' if link else text}"
+                        for name, text, link in r.citation.fields()), ""]
         if r.notes:
             lines += [r.notes, ""]
         for path, caption, _ in r.figures:

@@ -30,7 +30,7 @@ from ..models._cavity_exact import effective_chi, exact_steady_state
 from ..models.cavity_cooling import CorrelatedPairCooling
 from ..sweeps import SweepPointWarning, sweep
 from ..sweeps.api import first_failure
-from .registry import Claim, Figure, Paper
+from .registry import Citation, Claim, Figure, Paper
 
 TAU = 50e-9
 COUPLINGS = ("one", "two")
@@ -38,6 +38,9 @@ READINGS = ("table", "phi")
 READING_LABEL = {"table": r"Table 2: $g/2\pi$ = 0.5 GHz ($\phi$ = 157)",
                  "phi": r"$\phi$-reading: $g/2\pi$ = 0.5 MHz ($\phi$ = 0.157)"}
 PANEL_TITLE = {"one": "one-atom coupling", "two": "two-atom coupling"}
+EQUAL_T = r"$T_{\rm cav} = T_{\rm atom}$"
+RATIO = "cavity temperature over atom temperature T_cav/T_atom"
+NSTAR = "steady-state cavity photon number n*"
 G_FIG1_GHZ = (0.05, 0.15, 0.5)
 KAPPA_FIG4 = (0.0, 1.0, 10.0, 1e2, 1e3, 1e4)
 TBATH_FIG7 = (0.1, 0.5, 1.0, 4.0)
@@ -88,19 +91,21 @@ def compute_fig1(ctx) -> xr.Dataset:
               "g_over_2pi": ("g_over_2pi", np.array(G_FIG1_GHZ), {"units": "GHz"}),
               "detuning_over_2pi": ("detuning_over_2pi", d_ghz, {"units": "GHz"})}
     dims = ("coupling", "g_over_2pi", "detuning_over_2pi")
-    return _dataset({"T_cav_over_T_atom": (dims, np.array(ratio), {"units": "1"}),
-                     "n_star": (dims, np.array(nstar), {"units": "photons"})}, coords, prem)
+    return _dataset({"T_cav_over_T_atom": (dims, np.array(ratio),
+                                           {"units": "1", "long_name": RATIO}),
+                     "n_star": (dims, np.array(nstar), {"units": "photons", "long_name": NSTAR})},
+                    coords, prem)
 
 
 def plot_fig1(ds, ctx):
-    fig, axes = plt.subplots(2, 2, figsize=(10, 7.5), sharex=True)
+    fig, axes = plt.subplots(2, 2, figsize=(10, 7.8), sharex=True, layout="constrained")
     for col, c in enumerate(COUPLINGS):
         for g in ds.g_over_2pi.values:
             sel = ds.sel(coupling=c, g_over_2pi=g)
             lab = f"$g/2\\pi$ = {g * 1e3:g} MHz ($\\phi$ = {TWO_PI * g * 1e9 * TAU:.3g})"
             axes[0, col].plot(ds.detuning_over_2pi * 1e3, sel.T_cav_over_T_atom, label=lab)
             axes[1, col].plot(ds.detuning_over_2pi * 1e3, sel.n_star, label=lab)
-        axes[0, col].axhline(1.0, color="k", lw=0.6, ls=":")
+        axes[0, col].axhline(1.0, color="k", lw=0.6, ls=":", label=EQUAL_T)
         axes[0, col].set_title(f"({'ab'[col]}) {PANEL_TITLE[c]}")
         axes[1, col].set_title(f"({'cd'[col]}) {PANEL_TITLE[c]}")
         axes[0, col].set_yscale("log")
@@ -108,10 +113,11 @@ def plot_fig1(ds, ctx):
         axes[1, col].set_xlabel(r"$\Delta/2\pi$ (MHz)")
     axes[0, 0].set_ylabel(r"$T_{\rm cav}/T_{\rm atom}$")
     axes[1, 0].set_ylabel(r"$n^*$")
-    axes[0, 0].legend(fontsize=7)
+    # below the panels: inside (a) it covered the T_cav = T_atom line
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=4,
+               fontsize=8)
     fig.suptitle("Fig. 1: closed forms vs detuning (Table 2, $T_{\\rm bath}$ = 10 K, "
                  "$\\kappa = 10^4$ s$^{-1}$)", fontsize=10)
-    fig.tight_layout()
     return fig
 
 
@@ -134,8 +140,10 @@ def compute_fig2(ctx) -> xr.Dataset:
               "kappa": ("kappa", kappa, {"units": "1/s"}),
               "g_over_2pi": ("g_over_2pi", g_hz / 1e6, {"units": "MHz"})}
     return _dataset({
-        "ratio_vs_kappa": (("coupling", "reading", "kappa"), np.array(rk), {"units": "1"}),
-        "ratio_vs_g": (("coupling", "g_over_2pi"), np.array(rg), {"units": "1"})}, coords, prem)
+        "ratio_vs_kappa": (("coupling", "reading", "kappa"), np.array(rk),
+                           {"units": "1", "long_name": f"{RATIO} on resonance vs kappa"}),
+        "ratio_vs_g": (("coupling", "g_over_2pi"), np.array(rg),
+                       {"units": "1", "long_name": f"{RATIO} on resonance vs g"})}, coords, prem)
 
 
 def plot_fig2(ds, ctx):
@@ -156,9 +164,9 @@ def plot_fig2(ds, ctx):
         ax.set_xlabel(r"$g/2\pi$ (MHz)")
         ax.set_title(f"({'cd'[col]}) {PANEL_TITLE[c]}, $\\kappa = 10^4$ s$^{{-1}}$, $\\Delta$ = 0")
         for a in axes[:, col]:
-            a.axhline(1.0, color="k", lw=0.6, ls=":")
+            a.axhline(1.0, color="k", lw=0.6, ls=":", label=EQUAL_T)
             a.set_ylabel(r"$T_{\rm cav}/T_{\rm atom}$")
-    axes[0, 0].legend(fontsize=7)
+    axes[0, 1].legend(fontsize=7, loc="upper left")  # (b)'s empty corner
     axes[1, 0].legend(fontsize=7)
     fig.suptitle("Fig. 2: phonon damping and coupling strength ($T_{\\rm bath}$ = 10 K)",
                  fontsize=10)
@@ -189,9 +197,10 @@ def compute_fig3(ctx) -> xr.Dataset:
               "g_over_2pi": ("g_over_2pi", g_hz / 1e6, {"units": "MHz"})}
     return _dataset({
         "ratio_vs_lambda": (("coupling", "reading", "lambda_over_2pi"), np.array(rl),
-                            {"units": "1"}),
+                            {"units": "1", "long_name": f"{RATIO} on resonance vs lambda"}),
         "ratio_map": (("coupling", "detuning_over_2pi", "g_over_2pi"), np.array(maps),
-                      {"units": "1"})}, coords, prem)
+                      {"units": "1", "long_name": f"{RATIO} over detuning and g"})},
+        coords, prem)
 
 
 def plot_fig3(ds, ctx):
@@ -211,16 +220,15 @@ def plot_fig3(ds, ctx):
         mesh = ax.pcolormesh(ds.detuning_over_2pi * 1e3, ds.g_over_2pi, z.T, shading="auto",
                              cmap="coolwarm", vmin=-0.5, vmax=2.5)
         ax.contour(ds.detuning_over_2pi * 1e3, ds.g_over_2pi, z.T, levels=[0.0],
-                   colors="k", linewidths=1.0)
+                   colors="k", linewidths=1.0)  # T_cav = T_atom (named in the title)
         ax.axhline(0.1 / TAU / TWO_PI / 1e6, color="w", ls="--", lw=1.0)
         ax.text(-950, 0.1 / TAU / TWO_PI / 1e6 * 0.6, r"$\phi$ = 0.1 (weak collisions below)",
                 color="w", fontsize=7)
         ax.set_yscale("log")
         ax.set_xlabel(r"$\Delta/2\pi$ (MHz)")
         ax.set_ylabel(r"$g/2\pi$ (MHz)")
-        ax.set_title(f"({'cd'[col]}) {PANEL_TITLE[c]}: $\\log_{{10}}(T_{{\\rm cav}}/"
-                     f"T_{{\\rm atom}})$", fontsize=10)
-        fig.colorbar(mesh, ax=ax)
+        ax.set_title(f"({'cd'[col]}) {PANEL_TITLE[c]}; black line: {EQUAL_T}", fontsize=10)
+        fig.colorbar(mesh, ax=ax, label=r"$\log_{10}(T_{\rm cav}/T_{\rm atom})$")
     axes[0, 0].legend(fontsize=7)
     fig.suptitle("Fig. 3: exchange coupling and the (Δ, g) cooling landscape "
                  "($T_{\\rm bath}$ = 10 K, $\\kappa = 10^4$ s$^{-1}$)", fontsize=10)
@@ -242,7 +250,8 @@ def compute_fig4(ctx) -> xr.Dataset:
               "kappa": ("kappa", np.array(KAPPA_FIG4), {"units": "1/s"}),
               "detuning_over_2pi": ("detuning_over_2pi", d_mhz, {"units": "MHz"})}
     return _dataset({"T_cav_over_T_atom": (("coupling", "kappa", "detuning_over_2pi"),
-                                           np.array(out), {"units": "1"})}, coords, prem)
+                                           np.array(out), {"units": "1", "long_name": RATIO})},
+                    coords, prem)
 
 
 def plot_fig4(ds, ctx):
@@ -252,7 +261,7 @@ def plot_fig4(ds, ctx):
             axes[col].plot(ds.detuning_over_2pi, ds.T_cav_over_T_atom.sel(coupling=c, kappa=k),
                            label=f"$\\kappa$ = {k:g} s$^{{-1}}$")
         axes[col].set_yscale("log")
-        axes[col].axhline(1.0, color="k", lw=0.6, ls=":")
+        axes[col].axhline(1.0, color="k", lw=0.6, ls=":", label=EQUAL_T)
         axes[col].set_xlabel(r"$\Delta/2\pi$ (MHz)")
         axes[col].set_title(f"({'ab'[col]}) {PANEL_TITLE[c]}")
     axes[0].set_ylabel(r"$T_{\rm cav}/T_{\rm atom}$")
@@ -275,7 +284,8 @@ def compute_fig5(ctx) -> xr.Dataset:
     coords = {"coupling": ("coupling", list(COUPLINGS)),
               "detuning_over_2pi": ("detuning_over_2pi", d_mhz, {"units": "MHz"})}
     return _dataset({"T_cav_over_T_atom": (("coupling", "detuning_over_2pi"), np.array(out),
-                                           {"units": "1"})}, coords, prem)
+                                           {"units": "1", "long_name": RATIO})},
+                    coords, prem)
 
 
 def plot_fig5(ds, ctx):
@@ -308,7 +318,8 @@ def compute_fig7(ctx) -> xr.Dataset:
               "t_bath": ("t_bath", np.array(TBATH_FIG7), {"units": "K"}),
               "kappa": ("kappa", kappa, {"units": "1/s"})}
     return _dataset({"T_cav": (("coupling", "reading", "t_bath", "kappa"), np.array(out),
-                               {"units": "mK"})}, coords, prem)
+                               {"units": "mK", "long_name": "cavity temperature T_cav"})},
+                    coords, prem)
 
 
 def plot_fig7(ds, ctx):
@@ -372,15 +383,20 @@ def compute_exact(ctx) -> xr.Dataset:
                                   "exact collision stream"]),
               "detuning_over_2pi": ("detuning_over_2pi", d_mhz, {"units": "MHz"})}
     return _dataset({
-        "n_star_closed": (("coupling", "phi"), cl, {"units": "photons"}),
-        "n_star_exact": (("coupling", "phi"), ex, {"units": "photons"}),
-        "chi_eff": (("coupling", "phi"), chi, {"units": "1"}),
-        "n_star_vs_detuning": (("model", "detuning_over_2pi"), det, {"units": "photons"})},
+        "n_star_closed": (("coupling", "phi"), cl,
+                          {"units": "photons", "long_name": f"{NSTAR}, closed form"}),
+        "n_star_exact": (("coupling", "phi"), ex,
+                         {"units": "photons", "long_name": f"{NSTAR}, exact collision stream"}),
+        "chi_eff": (("coupling", "phi"), chi,
+                    {"units": "1", "long_name": "effective chi matching the exact n*"}),
+        "n_star_vs_detuning": (("model", "detuning_over_2pi"), det,
+                               {"units": "photons",
+                                "long_name": f"{NSTAR}, one-atom, phi = 0.05"})},
         coords, prem)
 
 
 def plot_exact(ds, ctx):
-    fig, axes = plt.subplots(2, 2, figsize=(10, 7.5))
+    fig, axes = plt.subplots(2, 2, figsize=(11.5, 7.5), layout="constrained")
     phi = ds.phi.values
     for i, c in enumerate(COUPLINGS):
         cl, ex = ds.n_star_closed.sel(coupling=c), ds.n_star_exact.sel(coupling=c)
@@ -396,10 +412,10 @@ def plot_exact(ds, ctx):
     axes[0, 1].loglog(phi, 0.02 * (phi / 0.05) ** 4, "k-.", lw=0.7,
                       label=r"$\propto\phi^4$ (fixed R)")
     axes[0, 1].axhline(0.02, color="r", lw=0.7, ls="--", label="2 %")
-    axes[0, 1].axvline(0.05, color="gray", lw=0.7)
+    axes[0, 1].axvline(0.05, color="gray", lw=0.7, label=r"$\phi$ = 0.05 (panel d)")
     axes[0, 1].set_ylim(1e-5, 10)
     for ax in (axes[0, 0], axes[0, 1], axes[1, 0]):
-        ax.axvline(0.157, color="gray", lw=0.7, ls="--")
+        ax.axvline(0.157, color="gray", lw=0.7, ls="--", label=r"$\phi$-reading, $\phi$ = 0.157")
         ax.set_xlabel(r"$\phi = g\tau$ (rad)")
     axes[0, 0].set_ylabel(r"$n^*$")
     axes[0, 0].set_title(r"(a) $n^*$ vs $\phi$ on resonance")
@@ -418,11 +434,11 @@ def plot_exact(ds, ctx):
     axes[1, 1].set_xlabel(r"$\Delta/2\pi$ (MHz)")
     axes[1, 1].set_ylabel(r"$n^*$")
     axes[1, 1].set_title(r"(d) one-atom, $\phi$ = 0.05: detuning lineshape")
-    for ax in axes.flat:
+    for ax in axes.flat[:3]:
         ax.legend(fontsize=7)
+    axes[1, 1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))  # not on the dip
     fig.suptitle(r"Exact collision stream vs closed forms (Table 2, $T_{\rm bath}$ = 10 K, "
                  r"$\kappa = 10^4$ s$^{-1}$, $R = 5\times10^6$ s$^{-1}$; g varied)", fontsize=10)
-    fig.tight_layout()
     return fig
 
 
@@ -592,4 +608,8 @@ PAPER = Paper(
            "matches the paper's 10-100 us time constants. With the paper's Lorentzian filter "
            "the leverage chi phi^2 L(Delta) grows monotonically with tau, so the 'optimal tau' "
            "of Sec. 2.3 is the edge of the premise window."),
+    citation=Citation(
+        title="Quantum Correlation-Assisted Cooling of Microwave Cavities Below the Ambient "
+              "Temperature",
+        authors=("Daryoosh Vashaee", "Jahanfar Abouie")),
 )

@@ -17,8 +17,9 @@ import xarray as xr
 from ..core.thermal import effective_temperature
 from ..engines.collision import CollisionMap, KrausMap, cascade
 from ..models import phaseonium as ph
-from .registry import Claim, Figure, Paper
+from .registry import Citation, Claim, Figure, Paper
 
+CAVITY_T = "cavity temperature T (from <n>)"
 PHI_COLD = 1.585589386   # alpha = 0.25 -> T = 0.5 by Eq. 16 (Fig. 3 caption calls it "hot")
 PHI_HOT = 2.404315987    # alpha = 0.25 -> T = 1.5 by Eq. 16 (Fig. 3 caption calls it "cold")
 PHI_HEAT5 = 1.26768686   # alpha = 0.5 -> T = 1.5 (Fig. 5)
@@ -59,7 +60,9 @@ def fig2_compute(ctx):
     alpha = np.linspace(0, 1, n)
     phi = np.linspace(0, np.pi, n)
     t = ph.steady_temperature(alpha[:, None], phi[None, :], outside="nan")
-    return xr.Dataset({"T_phi": (("alpha", "phi"), t, {"units": "hbar*omega/k_B"})},
+    return xr.Dataset({"T_phi": (("alpha", "phi"), t,
+                                 {"units": "hbar*omega/k_B", "long_name": "steady-state "
+                                  "temperature T_phi (Eq. 16)"})},
                       coords={"alpha": ("alpha", alpha, {"units": "1"}),
                               "phi": ("phi", phi, {"units": "rad"})})
 
@@ -98,8 +101,9 @@ def fig3_compute(ctx):
                 data[i, j, c, 1, :m] = res["T2"][0]
     return xr.Dataset(
         {"T": (("row", "dt_index", "case", "cavity", "step"), data,
-               {"units": "hbar*omega/k_B"}),
-         "dt": (("row", "dt_index"), np.array(FIG3_ROWS), {"units": "1/Omega"})},
+               {"units": "hbar*omega/k_B", "long_name": CAVITY_T}),
+         "dt": (("row", "dt_index"), np.array(FIG3_ROWS),
+                {"units": "1/Omega", "long_name": "collision time Dt"})},
         coords={"case": ["T*=0.5 (phi=1.5856)", "T*=1.5 (phi=2.4043)"], "cavity": [1, 2],
                 "step": np.arange(length) * every, "row": [0, 1, 2], "dt_index": [0, 1, 2]},
         attrs={"steps_per_row": list(steps)})
@@ -116,18 +120,18 @@ def fig3_plot(ds, ctx):
             for j in range(3):
                 for c in range(2):
                     ax.plot(ds.step, ds.T[i, j, c, cav], styles[j], color=colors[c], lw=1.2,
-                            label=f"Δt={float(ds.dt[i, j]):.2f}" if c == 0 else None)
+                            label=f"Δt = {float(ds.dt[i, j]):.2f}/Ω" if c == 0 else None)
             ax.set_xlim(0, xmax)
             ax.set_title(f"cavity S{cav + 1}", fontsize=9)
             ax.axhline(1.5, color="0.7", lw=0.5)
             ax.axhline(0.5, color="0.7", lw=0.5)
             if cav == 0:
                 ax.set_ylabel(r"$T$ [$\hbar\omega/k_B$]")
-            ax.legend(fontsize=7, loc="center right")
         axes[i, 0].set_xlabel("collisions")
         axes[i, 1].set_xlabel("collisions")
-    fig.suptitle("α=0.25; red: φ=2.4043 (T*=1.5), blue: φ=1.5856 (T*=0.5) — by Eq. 16",
-                 fontsize=10)
+        axes[i, 1].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    fig.suptitle("α=0.25; red: φ=2.4043 (T*=1.5), blue: φ=1.5856 (T*=0.5) — by Eq. 16; "
+                 "grey lines: T* = 0.5 and 1.5", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -146,14 +150,24 @@ def fig4_compute(ctx):
         r0 = _run(alpha, np.pi / 2, 0.4, steps, n_max, 1.0)
         ref[c, 0], ref[c, 1] = r0["T1"][0], r0["T2"][0]
     return xr.Dataset(
-        {"T": (("case", "run", "cavity", "step"), t, {"units": "hbar*omega/k_B"}),
-         "T_reference": (("case", "cavity", "step"), ref, {"units": "hbar*omega/k_B"})},
+        {"T": (("case", "run", "cavity", "step"), t,
+               {"units": "hbar*omega/k_B", "long_name": f"{CAVITY_T}, each noisy run"}),
+         "T_reference": (("case", "cavity", "step"), ref,
+                         {"units": "hbar*omega/k_B", "long_name": f"{CAVITY_T}, Dt = 0.4 fixed"})},
         coords={"case": ["alpha=0.2517517 (T*=0.5)", "alpha=0.451963 (T*=1.5)"],
                 "cavity": [1, 2], "step": np.arange(steps + 1), "run": np.arange(runs)})
 
 
-def _mean_std_plot(ds, title, colors, labels, ref_colors=None):
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
+def _legend(fig):
+    """One legend for both panels, right of them (inside, it hid curves)."""
+    fig.axes[1].legend(*fig.axes[0].get_legend_handles_labels(), fontsize=7,
+                       loc="center left", bbox_to_anchor=(1.02, 0.5))
+
+
+def _mean_std_plot(ds, title, colors, labels, ref_colors=None, ref_labels=()):
+    """Mean ± std of the runs of each case; dotted: ``T_reference`` (``ref_labels`` name
+    them in the legend)."""
+    fig, axes = plt.subplots(1, 2, figsize=(11.5, 3.8), sharey=True, layout="constrained")
     for cav in range(2):
         ax = axes[cav]
         for c in range(ds.sizes["case"]):
@@ -164,13 +178,13 @@ def _mean_std_plot(ds, title, colors, labels, ref_colors=None):
         if "T_reference" in ds:
             for r in range(ds.T_reference.shape[0]):
                 col = (ref_colors or colors)[r]
-                ax.plot(ds.step, ds.T_reference[r, cav], ":", color=col, lw=1.2)
+                label = ref_labels[r] if r < len(ref_labels) else None
+                ax.plot(ds.step, ds.T_reference[r, cav], ":", color=col, lw=1.2, label=label)
         ax.set_title(f"cavity S{cav + 1}", fontsize=9)
         ax.set_xlabel("collisions")
-        ax.legend(fontsize=7)
     axes[0].set_ylabel(r"$T$ [$\hbar\omega/k_B$]")
     fig.suptitle(title, fontsize=9)
-    fig.tight_layout()
+    _legend(fig)
     return fig
 
 
@@ -178,7 +192,7 @@ def fig4_plot(ds, ctx):
     return _mean_std_plot(
         ds, f"Δt_k ~ N(0.4, 0.2²), φ=π/2, mean ± std over {ds.sizes['run']} runs; "
         "dotted: Δt=0.4 fixed", ("tab:blue", "tab:red"),
-        ["α=0.2517517 → T*=0.5", "α=0.451963 → T*=1.5"])
+        ["α=0.2517517 → T*=0.5", "α=0.451963 → T*=1.5"], ref_labels=["Δt = 0.4/Ω fixed"])
 
 
 # ------------------------------------------------------------------------------ Fig. 5
@@ -205,8 +219,10 @@ def fig5_compute(ctx):
     ref = np.array([[r["T1"][0], r["T2"][0]] for r in refs])
     step = next(iter(res.values()))["step"]
     return xr.Dataset(
-        {"T": (("case", "run", "cavity", "step"), t, {"units": "hbar*omega/k_B"}),
-         "T_reference": (("reference", "cavity", "step"), ref, {"units": "hbar*omega/k_B"})},
+        {"T": (("case", "run", "cavity", "step"), t,
+               {"units": "hbar*omega/k_B", "long_name": f"{CAVITY_T}, each noisy run"}),
+         "T_reference": (("reference", "cavity", "step"), ref,
+                         {"units": "hbar*omega/k_B", "long_name": f"{CAVITY_T}, noiseless"})},
         coords={"case": [c[0] for c in FIG5_CASES], "reference": ["cool", "heat"],
                 "cavity": [1, 2], "step": step, "run": np.arange(runs)})
 
@@ -216,7 +232,8 @@ def fig5_plot(ds, ctx):
         ds, f"φ_k ~ N(φ*, σ²), Δt=0.2, mean ± std over {ds.sizes['run']} runs; dotted: σ=0",
         ("tab:blue", "tab:red", "brown"),
         ["α=0.25, φ*=1.5856, σ=0.2 (T*=0.5)", "α=0.5, φ*=1.2677, σ=0.2 (T*=1.5)",
-         "α=0.5, φ*=1.2677, σ=0.35"], ref_colors=("tab:blue", "tab:red"))
+         "α=0.5, φ*=1.2677, σ=0.35"], ref_colors=("tab:blue", "tab:red"),
+        ref_labels=[f"σ = 0 ({r})" for r in ds.reference.values])
 
 
 # ------------------------------------------------------------------------------ Fig. 6
@@ -235,8 +252,10 @@ def fig6_compute(ctx):
     refs.append(_run(0.25, PHI_COLD, 0.2, steps, FIG6_NMAX, 1.0, every=every))
     ref = np.array([[r["T1"][0], r["T2"][0]] for r in refs])
     return xr.Dataset(
-        {"T": (("case", "run", "cavity", "step"), t, {"units": "hbar*omega/k_B"}),
-         "T_reference": (("reference", "cavity", "step"), ref, {"units": "hbar*omega/k_B"})},
+        {"T": (("case", "run", "cavity", "step"), t,
+               {"units": "hbar*omega/k_B", "long_name": f"{CAVITY_T}, each noisy run"}),
+         "T_reference": (("reference", "cavity", "step"), ref,
+                         {"units": "hbar*omega/k_B", "long_name": f"{CAVITY_T}, noiseless"})},
         coords={"case": ["T0=2.0", "T0=1.0"],
                 "reference": ["phi=2.4043, T0=2", "phi=2.4043, T0=1", "phi=1.5856, T0=1"],
                 "cavity": [1, 2], "step": res[2.0]["step"], "run": np.arange(runs)})
@@ -246,10 +265,13 @@ def fig6_plot(ds, ctx):
     fig = _mean_std_plot(
         ds, f"α=0.25, φ_k ~ N(2.404315987, 0.2²), Δt=0.2, mean ± std over {ds.sizes['run']} "
         "runs; dotted: σ=0 references", ("tab:red", "tab:orange"),
-        ["T0=2.0", "T0=1.0"], ref_colors=("tab:red", "tab:orange", "tab:blue"))
+        ["T0=2.0", "T0=1.0"], ref_colors=("tab:red", "tab:orange", "tab:blue"),
+        ref_labels=[f"σ = 0 ({r})" for r in ds.reference.values])
     for ax in fig.axes:
-        ax.axhline(1.5, color="0.5", lw=0.6)
-        ax.axhline(_averaged_map_temperature(0.25, PHI_HOT, 0.2), color="k", lw=0.6, ls="--")
+        ax.axhline(1.5, color="0.5", lw=0.6, label="T* = 1.5 (φ = 2.4043, σ = 0)")
+        ax.axhline(_averaged_map_temperature(0.25, PHI_HOT, 0.2), color="k", lw=0.6, ls="--",
+                   label="averaged map, E[cos φ_k] (σ = 0.2)")
+    _legend(fig)
     return fig
 
 
@@ -264,8 +286,10 @@ def correlations_compute(ctx):
     n_max, steps, npts = ctx.pick(16, 12), ctx.pick(240, 120), ctx.pick(41, 9)
     points, mi, ln = _correlations(n_max, steps, npts)
     return xr.Dataset(
-        {"mutual_information": (("case", "step"), mi, {"units": "bit"}),
-         "log_negativity": (("case", "step"), ln, {"units": "bit"})},
+        {"mutual_information": (("case", "step"), mi,
+                                {"units": "bit", "long_name": "mutual information I(S1:S2)"}),
+         "log_negativity": (("case", "step"), ln,
+                            {"units": "bit", "long_name": "logarithmic negativity E_N(S1:S2)"})},
         coords={"case": ["T*=0.5", "T*=1.5"], "step": points},
         attrs={"n_max": n_max})
 
@@ -339,8 +363,12 @@ def continuum_compute(ctx):
     thetas = ctx.pick(CONT_THETAS, CONT_THETAS[:3])
     times, cont, disc = _continuum(thetas)
     return xr.Dataset(
-        {"n_B7": (("cavity", "t"), cont, {"units": "photons"}),
-         "n_discrete": (("theta", "cavity", "t"), disc, {"units": "photons"})},
+        {"n_B7": (("cavity", "t"), cont,
+                  {"units": "photons", "long_name": "mean photon number <n>, continuum limit "
+                   "(Eq. B7)"}),
+         "n_discrete": (("theta", "cavity", "t"), disc,
+                        {"units": "photons", "long_name": "mean photon number <n>, discrete "
+                         "collisions"})},
         coords={"t": ("t", times, {"units": "1/(Omega^2 dt) (kappa=Omega^2 dt=1)"}),
                 "theta": list(thetas), "cavity": [1, 2]})
 
@@ -403,10 +431,14 @@ def decoherence_compute(ctx):
     t = effective_temperature(np.clip(n, 0, None), 1.0)
     t_asym = effective_temperature(np.clip(n_asym, 0, None), 1.0)
     return xr.Dataset(
-        {"T": (("epsilon", "cavity", "step"), t, {"units": "hbar*omega/k_B"}),
-         "T_eg_eps": (("epsilon_b", "cavity", "step"), t_asym, {"units": "hbar*omega/k_B"}),
+        {"T": (("epsilon", "cavity", "step"), t,
+               {"units": "hbar*omega/k_B", "long_name": f"{CAVITY_T}, ancilla g1-g2 "
+                "coherence x epsilon between the cavities"}),
+         "T_eg_eps": (("epsilon_b", "cavity", "step"), t_asym,
+                      {"units": "hbar*omega/k_B", "long_name": f"{CAVITY_T}, phase flips "
+                       "of g2 alone"}),
          "T2_D4": (("epsilon",), [ph.decohered_temperature(alpha, DEC_PHI, e) for e in eps],
-                   {"units": "hbar*omega/k_B"})},
+                   {"units": "hbar*omega/k_B", "long_name": "steady temperature of S2 (Eq. D4)"})},
         coords={"epsilon": list(eps), "epsilon_b": list(eps[1:]), "cavity": [1, 2],
                 "step": np.arange(steps + 1)}, attrs={"alpha": alpha, "phi": DEC_PHI})
 
@@ -635,4 +667,10 @@ PAPER = Paper(
            "conjugated relative to Eq. 5; App. D writes Re c for 2 Re c. Noisy long-time "
            "temperatures: mean over runs of each run's time average over the last collisions "
            "(see the claim notes)."),
+    citation=Citation(
+        title="Heating and cooling processes via phaseonium-driven dynamics of cascade "
+              "systems",
+        authors=("Federico Amato", "Claudio Pellitteri", "G. Massimo Palma",
+                 "Salvatore Lorenzo", "Rosario Lo Franco"),
+        doi="10.1103/PhysRevA.109.043705"),
 )

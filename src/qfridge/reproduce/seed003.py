@@ -30,8 +30,9 @@ from ..models.dicke_valve import (
 )
 from ..sweeps import SweepPointWarning, sweep
 from ..sweeps.api import first_failure
-from .registry import Claim, Figure, Paper
+from .registry import Citation, Claim, Figure, Paper
 
+QH = "heat current from the hot bath Q_h"
 GAMMA = 0.1          # gamma_h = gamma_c = omega0/10 (Figs. 3, 4)
 GAMMA_P = 1e-3       # gamma_p = 1e-3 omega0 (Fig. 4)
 T_C_FIG4 = 1 / 3     # T_c = T0/3 (Fig. 4)
@@ -62,9 +63,13 @@ def compute_fig3a(ctx) -> xr.Dataset:
     q_ind = independent_current(1, 1.0, GAMMA, GAMMA, t_h, t_c) * 2.0  # N = 2J -> /J
     q_lim = sector_bound(1.0, 1.0, GAMMA, GAMMA, t_h, t_c)
     return xr.Dataset(
-        {"Qh_per_J": (("J", "T0_over_Th"), q, {"units": "hbar*omega0^2"}),
-         "Qind_per_J": (("T0_over_Th",), q_ind, {"units": "hbar*omega0^2"}),
-         "Qlim_per_J": (("T0_over_Th",), q_lim, {"units": "hbar*omega0^2"})},
+        {"Qh_per_J": (("J", "T0_over_Th"), q,
+                      {"units": "hbar*omega0^2", "long_name": f"{QH} per J"}),
+         "Qind_per_J": (("T0_over_Th",), q_ind,
+                        {"units": "hbar*omega0^2", "long_name": f"{QH} per J, independent "
+                         "qubits (Eq. 26)"}),
+         "Qlim_per_J": (("T0_over_Th",), q_lim,
+                        {"units": "hbar*omega0^2", "long_name": f"{QH} per J, limit (Eq. 28)"})},
         coords={"J": ("J", np.array(J_FIG3), {"units": "1"}),
                 "T0_over_Th": ("T0_over_Th", x, {"units": "1"})})
 
@@ -90,8 +95,10 @@ def compute_fig3b(ctx) -> xr.Dataset:
     q = sector_current(j[None, :], 1.0, GAMMA, GAMMA, t_h, t_h / 3.0) / j[None, :]
     q_lim = sector_bound(1.0, 1.0, GAMMA, GAMMA, t_h[:, 0], t_h[:, 0] / 3.0)
     return xr.Dataset(
-        {"Qh_per_J": (("T0_over_Th", "J"), q, {"units": "hbar*omega0^2"}),
-         "Qlim_per_J": (("T0_over_Th",), q_lim, {"units": "hbar*omega0^2"})},
+        {"Qh_per_J": (("T0_over_Th", "J"), q,
+                      {"units": "hbar*omega0^2", "long_name": f"{QH} per J"}),
+         "Qlim_per_J": (("T0_over_Th",), q_lim,
+                        {"units": "hbar*omega0^2", "long_name": f"{QH} per J, limit (Eq. 28)"})},
         coords={"J": ("J", j, {"units": "1"}), "T0_over_Th": ("T0_over_Th", x, {"units": "1"})})
 
 
@@ -142,13 +149,18 @@ def _fig4_data(n_max: int, executor, progress: bool) -> xr.Dataset:
     tp_ratio = np.array([_fig4_tp_ratios(c) for c in ("a", "c")])
     return xr.Dataset(
         {"Qh_per_N": (("case", "tp_index", "N"), grid["Qh_per_N"].values,
-                      {"units": "hbar*omega0^2"}),
+                      {"units": "hbar*omega0^2", "long_name": f"{QH} per qubit"}),
          "J2_normalised": (("case", "tp_index", "N"), grid["J2_normalised"].values,
-                           {"units": "1"}),
-         "T0_over_Tp": (("case", "tp_index"), tp_ratio, {"units": "1"}),
-         "Qind_per_N": (("case",), q_ind, {"units": "hbar*omega0^2"}),
-         "Qlim_per_N": (("case",), q_lim, {"units": "hbar*omega0^2"}),
-         "Qsector_per_N": (("case", "N"), q_sector, {"units": "hbar*omega0^2"})},
+                           {"units": "1", "long_name": "<J^2> / [N/2 (N/2 + 1)]"}),
+         "T0_over_Tp": (("case", "tp_index"), tp_ratio,
+                        {"units": "1", "long_name": "T_0 over parasitic-bath temperature T_p"}),
+         "Qind_per_N": (("case",), q_ind, {"units": "hbar*omega0^2",
+                                           "long_name": f"{QH} per qubit, independent (Eq. 26)"}),
+         "Qlim_per_N": (("case",), q_lim, {"units": "hbar*omega0^2",
+                                           "long_name": f"{QH} per qubit, J = N/2 (Eq. 28)"}),
+         "Qsector_per_N": (("case", "N"), q_sector,
+                           {"units": "hbar*omega0^2", "long_name": f"{QH} per qubit, J = N/2, "
+                            "no parasitic bath (Eq. 24)"})},
         coords={"case": ["a", "c"], "tp_index": np.arange(5), "N": n_values},
         attrs={"premise_warning_from_N": int(flagged.min()) if flagged.size else -1})
 
@@ -166,7 +178,7 @@ def compute_fig4_extended(ctx) -> xr.Dataset:
 
 
 def _plot_fig4(ds, log_n: bool, title: str):
-    fig, axes = plt.subplots(2, 2, figsize=(9.5, 7), sharex=True)
+    fig, axes = plt.subplots(2, 2, figsize=(12.5, 7), sharex=True, layout="constrained")
     for a, case in enumerate(("a", "c")):
         top, bottom = axes[0, a], axes[1, a]
         for b in ds.tp_index.values:
@@ -188,12 +200,12 @@ def _plot_fig4(ds, log_n: bool, title: str):
         top.set_ylabel(r"$\dot Q_h/(N\hbar\omega_0^2)$")
         bottom.set_ylabel(r"$\langle J^2\rangle/[\frac{N}{2}(\frac{N}{2}+1)]$")
         bottom.set_xlabel("N")
-        top.legend(fontsize=6)
+        # outside the panel: inside, it hid curves and the Eq. 26 line of (a)
+        top.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.02, 1.0))
         if log_n:
             top.set_xscale("log")
             bottom.set_yscale("log")
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
     return fig
 
 
@@ -225,8 +237,9 @@ def compute_fig5a(ctx) -> xr.Dataset:
                 flagged.append(int(n))
     q_ind = DickeHeatValve.table1(1).independent_current()
     return xr.Dataset(
-        {"Qh_per_N": (("Tp", "N"), q * 1e15, {"units": "fW"}),
-         "Qind_per_N": ((), q_ind * 1e15, {"units": "fW"})},
+        {"Qh_per_N": (("Tp", "N"), q * 1e15, {"units": "fW", "long_name": f"{QH} per qubit"}),
+         "Qind_per_N": ((), q_ind * 1e15,
+                        {"units": "fW", "long_name": f"{QH} per qubit, independent (Eq. 26)"})},
         coords={"Tp": ("Tp", tps, {"units": "mK"}), "N": n_values},
         attrs={"premise_warning_from_N": min(flagged) if flagged else -1})
 
@@ -260,10 +273,15 @@ def compute_fig5b(ctx) -> xr.Dataset:
     tps = np.linspace(50.0, 500.0, ctx.pick(91, 31))
     rows = np.array([_fig5b_point(tp * 1e-3) for tp in tps]) * 1e15
     return xr.Dataset(
-        {"Qh_collective": (("Tp",), rows[:, 0], {"units": "fW"}),
-         "Qh_independent": (("Tp",), rows[:, 1], {"units": "fW"}),
-         "two_Qh_detuned": (("Tp",), rows[:, 2], {"units": "fW"}),
-         "Qh_independent_with_parasitic": (("Tp",), rows[:, 3], {"units": "fW"})},
+        {"Qh_collective": (("Tp",), rows[:, 0],
+                           {"units": "fW", "long_name": f"{QH}, N = 2 collective"}),
+         "Qh_independent": (("Tp",), rows[:, 1],
+                            {"units": "fW", "long_name": f"{QH}, N = 2 independent"}),
+         "two_Qh_detuned": (("Tp",), rows[:, 2],
+                            {"units": "fW", "long_name": f"2 x {QH} of the detuned pair (Eq. D4)"}),
+         "Qh_independent_with_parasitic": (("Tp",), rows[:, 3],
+                                           {"units": "fW", "long_name": f"{QH}, N = 2 "
+                                            "independent, with the parasitic bath"})},
         coords={"Tp": ("Tp", tps, {"units": "mK"})})
 
 
@@ -286,7 +304,9 @@ def compute_fig6(ctx) -> xr.Dataset:
     t = np.geomspace(0.02, 50.0, ctx.pick(200, 60))
     j = np.array(J_FIG6)
     jz = mean_jz(j[:, None], t[None, :])
-    return xr.Dataset({"Jz": (("J", "T_over_T0"), jz, {"units": "1"})},
+    return xr.Dataset({"Jz": (("J", "T_over_T0"), jz,
+                              {"units": "1",
+                               "long_name": "thermal <J_z> in sector J (Eq. C9)"})},
                       coords={"J": j, "T_over_T0": ("T_over_T0", t, {"units": "1"})})
 
 
@@ -454,4 +474,5 @@ PAPER = Paper(
     ],
     claims=claims,
     notes=NOTES,
+    citation=Citation(doi="10.1103/PhysRevResearch.6.043128"),  # the text has no title page
 )

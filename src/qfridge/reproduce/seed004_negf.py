@@ -180,7 +180,7 @@ def compute_fig10(ctx) -> xr.Dataset:
         {"J_C_negf": (("real_part", "gamma_L", "delta_T"), negf,
                       {"units": J_UNIT, "long_name": "J_C (NEGF), positive = C cooled"}),
          "converged": (("real_part", "gamma_L", "delta_T"), conv.astype(np.int8),
-                       {"units": "1"}),
+                       {"units": "1", "long_name": "NEGF self-consistency converged (1 = yes)"}),
          "sum_rule_A2": (("real_part", "gamma_L", "delta_T"), sumrule,
                          {"units": "1", "long_name": "int A_2 dw/2pi"}),
          "xc_over_bath_width": (("real_part", "gamma_L", "delta_T"), xc_ratio,
@@ -213,7 +213,7 @@ def plot_fig10(ds: xr.Dataset, ctx):
     for gl in ds.gamma_L.values:
         inset.plot(ds.delta_T_me, ds.J_C_me.sel(gamma_L=gl) * 1e3,
                    color=colors.get(float(gl), "k"))
-    inset.set_title(r"master eq., $J_C$ [$10^{-3}$]", fontsize=7)
+    inset.set_title(r"master eq., $J_C$ [$10^{-3}(k_BT)^2/\hbar$]", fontsize=7)
     inset.tick_params(labelsize=6)
     fig.tight_layout()
     return fig
