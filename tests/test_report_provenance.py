@@ -24,7 +24,8 @@ CITATION = Citation("Heating and cooling <via> phaseonium", ("F. Amato", "R. Lo 
 
 def _reports(tmp_path):
     result = SeedResult("001", "Phaseonium", True, [], [
-        Claim("t", "T_phi at alpha = 0.25", 0.5, 0.5, "hbar*omega/k_B", True, "exact")],
+        Claim("t", "max |T_phi - 0.5| at alpha = 0.25", 0.0, 0.0, "hbar*omega/k_B", True,
+              "exact")],
         citation=CITATION)
     ctx = Context(quick=True, argv=ARGV)
     md = write_report_md([result], tmp_path, ctx).read_text()
@@ -50,6 +51,12 @@ def test_provenance_rows_in_both_reports(tmp_path):
             in page
     assert "- date: `20" in md and " UTC`" in md and "<tr><th>date</th>" in page
     assert "- git commit: `" in md and "<tr><th>git commit</th>" in page  # run in a checkout
+
+
+def test_a_bar_in_a_statement_does_not_cut_the_markdown_row(tmp_path):
+    md, _ = _reports(tmp_path)
+    row = r"| `t` | max \|T_phi - 0.5\| at alpha = 0.25 | 0 | 0 | hbar*omega/k_B | yes | exact |"
+    assert row in md.splitlines()
 
 
 def test_full_mode_is_named(tmp_path):

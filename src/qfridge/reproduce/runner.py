@@ -333,6 +333,12 @@ def run_seed(seed: str, out: Path, ctx: Context, log=None,
     return result
 
 
+def _md_cell(text) -> str:
+    """Text for a Markdown table cell: a ``|`` (as in ``|J_C|``) escaped so that it does not
+    end the cell, line breaks as spaces."""
+    return " ".join(str(text).replace("|", "\\|").splitlines())
+
+
 def write_report_md(results: list[SeedResult], out: Path, ctx: Context) -> Path:
     """``out/report.md``: the run's provenance, every paper's citation, every figure with its
     caption and every claims table."""
@@ -343,7 +349,7 @@ def write_report_md(results: list[SeedResult], out: Path, ctx: Context) -> Path:
              "|---|---|---|---|---|"]
     for r in results:
         agree, judged, _ = claim_counts(r.claims)
-        lines.append(f"| {r.seed} | {r.title} | {'yes' if r.covered else 'not yet'} | "
+        lines.append(f"| {r.seed} | {_md_cell(r.title)} | {'yes' if r.covered else 'not yet'} | "
                      f"{len(r.figures)} | {agree} / {judged} / {len(r.claims)} |")
     lines += ["", "## Provenance", "", *(f"- {k}: `{v}`" for k, v in info.items())]
     for r in results:
@@ -364,8 +370,9 @@ def write_report_md(results: list[SeedResult], out: Path, ctx: Context) -> Path:
                       "|---|---|---|---|---|---|---|"]
             for c in r.claims:
                 mark = {True: "yes", False: "**NO**", None: "—"}[c.agrees]
-                lines.append(f"| `{c.id}` | {c.statement} | {format_value(c.paper)} | "
-                             f"{format_value(c.ours)} | {c.unit} | {mark} | {c.note} |")
+                lines.append(f"| `{c.id}` | {_md_cell(c.statement)} | {format_value(c.paper)} | "
+                             f"{format_value(c.ours)} | {_md_cell(c.unit)} | {mark} | "
+                             f"{_md_cell(c.note)} |")
     path = out / "report.md"
     path.write_text("\n".join(lines) + "\n")
     return path
