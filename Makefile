@@ -28,7 +28,7 @@ test: $(STAMP)
 		SUDO=$$( [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null && echo sudo ); \
 		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium; \
 	fi
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks examples docs
 	@# tests run on every owned core (at most 4; work stealing balances the long fixtures)
 	$(BIN)/python -m pytest -q -n auto --maxprocesses=4 --dist worksteal
 

@@ -344,6 +344,8 @@ class ChunkStore:
         qfridge version recorded in (and checked against) the manifest; default
         the installed qfridge's.
 
+    Notes
+    -----
     The store is locked until :meth:`close` (or the object is garbage-collected);
     use it as a context manager to release the lock deterministically.
     """
