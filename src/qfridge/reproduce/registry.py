@@ -73,12 +73,21 @@ class Context:
         return quick if self.quick else full
 
 
+#: What a claim is for the counts (:attr:`Claim.role`).
+ROLES = ("claim", "identity", "restatement")
+
+
 @dataclass(frozen=True)
 class Claim:
     """A number the paper states (or that we add), compared with ours.
 
-    ``agrees`` is ``None`` when the paper gives no number (``paper is None``).
+    ``agrees`` is ``None`` when the paper gives no number (``paper is None``: a number the
+    paper never evaluates is ``None`` even when we evaluate its equation).
     ``note`` must explain every disagreement (erratum, different reading, ...).
+    ``role``: ``"claim"`` (counted), ``"identity"`` (true by construction, e.g. a
+    temperature that cannot depend on a parameter at kappa = 0: shown, not counted as
+    judged) or ``"restatement"`` (the same number as another claim in other units: shown,
+    counted once, by the other claim).
     """
 
     id: str
@@ -88,10 +97,29 @@ class Claim:
     unit: str
     agrees: bool | None
     note: str = ""
+    role: str = "claim"
+
+    def __post_init__(self):
+        if self.role not in ROLES:
+            raise ValueError(f"claim {self.id!r}: role must be one of {ROLES}, got {self.role!r}")
+
+    @property
+    def counted(self) -> bool:
+        """Whether the claim counts as judged (a paper number, and role ``"claim"``)."""
+        return self.agrees is not None and self.role == "claim"
+
+    @property
+    def verdict(self) -> tuple[str, str]:
+        """``(css class, text)`` of the report's verdict column."""
+        if self.role != "claim":
+            return "unjudged", self.role
+        return {True: ("agree", "yes"), False: ("disagree", "NO"),
+                None: ("unjudged", "—")}[self.agrees]
 
     @classmethod
     def compare(cls, id: str, statement: str, paper: float | None, ours: float, unit: str,
-                rtol: float = 0.05, atol: float = 0.0, note: str = "") -> Claim:
+                rtol: float = 0.05, atol: float = 0.0, note: str = "",
+                role: str = "claim") -> Claim:
         """A claim whose agreement is ``|ours - paper| <= atol + rtol*|paper|``.
 
         The tolerance is part of the note so a reader sees what "agrees" meant.
@@ -104,12 +132,12 @@ class Claim:
         tol = f"tolerance: rtol={rtol:g}" + (f", atol={atol:g}" if atol else "")
         full_note = f"{note} ({tol})" if paper is not None and note else (
             tol if paper is not None else note)
-        return cls(id, statement, paper, ours_f, unit, agrees, full_note)
+        return cls(id, statement, paper, ours_f, unit, agrees, full_note, role)
 
     def as_dict(self) -> dict:
         return {"id": self.id, "statement": self.statement, "paper": self.paper,
                 "ours": self.ours, "unit": self.unit, "agrees": self.agrees,
-                "note": self.note}
+                "note": self.note, "role": self.role}
 
 
 @dataclass(frozen=True)
@@ -183,9 +211,10 @@ class Paper:
 
 
 def claim_counts(claims: list[Claim]) -> tuple[int, int, int]:
-    """(agreeing, judged, total): judged claims are those with a paper number."""
-    agree = sum(c.agrees is True for c in claims)
-    judged = sum(c.agrees is not None for c in claims)
+    """(agreeing, judged, total): judged claims have a paper number and role ``"claim"``
+    (identities and restatements are shown but not counted)."""
+    agree = sum(c.counted and c.agrees is True for c in claims)
+    judged = sum(c.counted for c in claims)
     return agree, judged, len(claims)
 
 

@@ -142,8 +142,7 @@ def render_report_html(results, out: Path, info: dict[str, str]) -> str:
                          "<th>paper</th><th>ours</th><th>unit</th><th>agrees</th>"
                          "<th>note</th></tr></thead><tbody>")
             for c in r.claims:
-                cls, verdict = {True: ("agree", "yes"), False: ("disagree", "NO"),
-                                None: ("unjudged", "—")}[c.agrees]
+                cls, verdict = c.verdict
                 parts.append(
                     f'<tr class="{cls}"><td><code>{_esc(c.id)}</code></td>'
                     f"<td>{_esc(c.statement)}</td>"

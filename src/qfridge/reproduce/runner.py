@@ -369,7 +369,7 @@ def write_report_md(results: list[SeedResult], out: Path, ctx: Context) -> Path:
             lines += ["| id | statement | paper | ours | unit | agrees | note |",
                       "|---|---|---|---|---|---|---|"]
             for c in r.claims:
-                mark = {True: "yes", False: "**NO**", None: "—"}[c.agrees]
+                mark = "**NO**" if c.verdict[0] == "disagree" else c.verdict[1]
                 lines.append(f"| `{c.id}` | {_md_cell(c.statement)} | {format_value(c.paper)} | "
                              f"{format_value(c.ours)} | {_md_cell(c.unit)} | {mark} | "
                              f"{_md_cell(c.note)} |")
