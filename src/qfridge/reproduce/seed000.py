@@ -147,7 +147,7 @@ def compute_fig2(ctx) -> xr.Dataset:
 
 
 def plot_fig2(ds, ctx):
-    fig, axes = plt.subplots(2, 2, figsize=(10, 7.5))
+    fig, axes = plt.subplots(2, 2, figsize=(10, 7.8), layout="constrained")
     for col, c in enumerate(COUPLINGS):
         ax = axes[0, col]
         for rd in READINGS:
@@ -166,11 +166,12 @@ def plot_fig2(ds, ctx):
         for a in axes[:, col]:
             a.axhline(1.0, color="k", lw=0.6, ls=":", label=EQUAL_T)
             a.set_ylabel(r"$T_{\rm cav}/T_{\rm atom}$")
-    axes[0, 1].legend(fontsize=7, loc="upper left")  # (b)'s empty corner
+    # (a, b) below the panels: inside, it covered the T_cav = T_atom line or a curve
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=3,
+               fontsize=8)
     axes[1, 0].legend(fontsize=7)
     fig.suptitle("Fig. 2: phonon damping and coupling strength ($T_{\\rm bath}$ = 10 K)",
                  fontsize=10)
-    fig.tight_layout()
     return fig
 
 
@@ -255,7 +256,7 @@ def compute_fig4(ctx) -> xr.Dataset:
 
 
 def plot_fig4(ds, ctx):
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(11.5, 4), sharey=True, layout="constrained")
     for col, c in enumerate(COUPLINGS):
         for k in ds.kappa.values:
             axes[col].plot(ds.detuning_over_2pi, ds.T_cav_over_T_atom.sel(coupling=c, kappa=k),
@@ -265,10 +266,10 @@ def plot_fig4(ds, ctx):
         axes[col].set_xlabel(r"$\Delta/2\pi$ (MHz)")
         axes[col].set_title(f"({'ab'[col]}) {PANEL_TITLE[c]}")
     axes[0].set_ylabel(r"$T_{\rm cav}/T_{\rm atom}$")
-    axes[0].legend(fontsize=7)
+    # right of the panels: inside (a), it covered the kappa = 0 and 1 curves
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right center", fontsize=8)
     fig.suptitle(r"Fig. 4: phonon damping, $\phi$-reading ($g/2\pi$ = 0.5 MHz), "
                  r"$T_{\rm bath}$ = 10 K", fontsize=10)
-    fig.tight_layout()
     return fig
 
 

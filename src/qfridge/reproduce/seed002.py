@@ -137,11 +137,12 @@ def plot_fig2b(ds, ctx):
     for r in ds.range.values:
         (h,) = ax.plot(ds.k / np.pi, ds.epsilon.sel(range=r), label=f"r = {r}")
         ax.axvline(float(ds.k_fermi.sel(range=r)) / np.pi, color=h.get_color(), ls="--", lw=1)
-    ax.axhline(ds.attrs["mu_over_2J"], color="gray", lw=0.8)
+    ax.axhline(ds.attrs["mu_over_2J"], color="gray", lw=0.8, label=r"$\mu_L = -J_L$")
     ax.set_xlabel(r"$k/\pi$")
     ax.set_ylabel(r"$\varepsilon_L(k)/2J_L$")
     ax.set_title("Fig. 2(b): lead dispersions (App. C)")
-    ax.legend(fontsize=8, title=r"dashed: $k_F$ at $\mu_L=-J_L$", title_fontsize=8)
+    ax.legend(fontsize=8, title=r"dashed: $k_F$ at $\mu_L=-J_L$", title_fontsize=8,
+              loc="lower right")  # the empty corner: elsewhere it covered r = 1
     return fig
 
 
