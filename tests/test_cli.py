@@ -50,7 +50,7 @@ def test_claim_compare_tolerance_and_json():
     d = Claim.compare("y", "ours only", None, 3.0, "mK", note="beyond the paper").as_dict()
     assert d["agrees"] is None and d["paper"] is None
     assert set(json.loads(json.dumps(d))) == {"id", "statement", "paper", "ours", "unit",
-                                              "agrees", "note"}
+                                              "agrees", "note", "role"}
 
 
 @pytest.mark.parametrize("argv", [["reproduce"], ["nonsense"]])
