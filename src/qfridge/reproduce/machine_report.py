@@ -17,7 +17,7 @@ import numpy as np
 
 from ..engines.audit import Audit, audit
 from .provenance import provenance
-from .report_html import CSS, _esc
+from .report_html import CSS, _esc, provenance_html
 
 EXTRA_CSS = """
 tr.pass td.status { color: #17692c; font-weight: bold; }
@@ -131,8 +131,7 @@ def render(machine, result: Audit, source: str, info: dict) -> tuple[str, str]:
           f"Audit: {result.count('pass')} pass, {result.count('warn')} warn, "
           f"{result.count('fail')} fail, {result.count('n/a')} not applicable. Natural units; "
           "J_b > 0: energy leaves bath b.", ""]
-    html.append('<h2 id="provenance">Provenance</h2>'
-                + _table(["item", "value"], info.items(), "provenance"))
+    html.append(provenance_html(info))
     md += ["## Provenance", ""] + [f"- {k}: `{v}`" for k, v in info.items()] + [""]
     html.append('<h2 id="machine">Machine</h2>'
                 f'<pre class="source">{_esc(source)}</pre>')

@@ -70,6 +70,13 @@ def _image(out: Path, rel: str) -> str:
     return f'<img src="data:{mime};base64,{data}" alt="{_esc(rel)}">'
 
 
+def provenance_html(info: dict[str, str]) -> str:
+    """The Provenance heading and table of a report (reproduction or machine report)."""
+    return ('<h2 id="provenance">Provenance</h2><table class="provenance"><tbody>'
+            + "".join(f"<tr><th>{_esc(k)}</th><td><code>{_esc(v)}</code></td></tr>"
+                      for k, v in info.items()) + "</tbody></table>")
+
+
 def report_provenance(ctx: Context) -> dict[str, str]:
     """What produced a reproduction run (:func:`~.provenance.provenance` with ``ctx.argv``
     as the command line) and its mode, for both reports."""
@@ -119,9 +126,7 @@ def render_report_html(results, out: Path, info: dict[str, str]) -> str:
             f'<td class="num">{agree} / {judged} / {total}</td>'
             f'<td class="num">{r.seconds:.1f} s</td></tr>')
     parts.append("</tbody></table>")
-    parts.append('<h2 id="provenance">Provenance</h2><table class="provenance"><tbody>'
-                 + "".join(f"<tr><th>{_esc(k)}</th><td><code>{_esc(v)}</code></td></tr>"
-                           for k, v in info.items()) + "</tbody></table>")
+    parts.append(provenance_html(info))
     for r in results:
         if not r.covered:
             continue
