@@ -39,7 +39,9 @@ def test_models_lists_every_usable_model_with_units_and_quantities(capsys):
             unit = UNIT_OF_KIND[kind]
             shown = f"{f.name} ({kind}, {unit}" if unit not in ("", "1") else f"{f.name} ({kind}"
             assert shown in block, (name, shown)
-        assert f"quantities: {', '.join(cls.QUANTITIES)}" in block
+        listed = ", ".join(q + (f" [{u}]" if (u := cls.quantity_attrs(q).get("units")) else "")
+                           for q in cls.QUANTITIES)
+        assert f"quantities: {listed}" in block
 
 
 def test_models_name_shows_one_model_in_detail(capsys):

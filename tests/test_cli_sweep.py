@@ -65,6 +65,20 @@ def test_example_configs_run(config, tmp_path, capsys):
         assert not ds["failed"].any()
         assert np.all(np.isfinite(ds[quantity].values))
         assert ds[quantity].ndim >= 1
+        assert ds[quantity].attrs["units"] and ds[quantity].attrs["long_name"]
+
+
+def test_every_sweep_quantity_declares_units_and_long_name():
+    """Issue 15: a model quantity's sweep variable carries units and long_name."""
+    from qfridge.models.base import MODELS
+
+    for name, cls in MODELS.items():
+        if not cls.__module__.startswith("qfridge."):
+            continue   # a model a test registered
+        assert set(cls.QUANTITY_UNITS) == set(cls.QUANTITIES), name
+        for q in cls.QUANTITIES:
+            attrs = cls.quantity_attrs(q)
+            assert attrs["units"] and attrs["long_name"], (name, q)
 
 
 def test_good_config_values_units_and_outputs(tmp_path, capsys):

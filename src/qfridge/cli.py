@@ -154,7 +154,8 @@ def _cmd_models(args) -> int:
             print("  quantities (model = ..., quantity = ... in a sweep config):")
             width = max(len(q) for q in cls.QUANTITIES)
             for q, doc in _model_quantities(cls):
-                print(f"    {q.ljust(width)}  {doc}")
+                unit = cls.quantity_attrs(q).get("units")
+                print(f"    {q.ljust(width)}  {doc}" + (f" [{unit}]" if unit else ""))
         else:
             print("  no quantities: not usable in a sweep config (use it from Python)")
         print(f"  {_INPUT_FORMS}")
@@ -166,7 +167,9 @@ def _cmd_models(args) -> int:
                            f"{'' if default != 'required' else ', required'})"
                            for p, kind, unit, default, _ in _model_parameters(cls))
         print(f"  parameters: {params}")
-        print(f"  quantities: {', '.join(cls.QUANTITIES)}")
+        print("  quantities: " + ", ".join(
+            q + (f" [{u}]" if (u := cls.quantity_attrs(q).get("units")) else "")
+            for q in cls.QUANTITIES))
     other = sorted(set(MODELS) - set(usable))
     if other:
         print(f"\nAlso registered, without sweep quantities: {', '.join(other)}")

@@ -327,6 +327,12 @@ class AbsorptionFridge(FilteredBaths):
 
     QUANTITIES = {"J_C": "J_C", "J_L": "J_L", "J_R": "J_R", "COP": "COP",
                   "energy_residual": "energy_residual"}
+    QUANTITY_UNITS = {
+        "J_C": ("(k_B T)^2/hbar", "heat current out of the cold bath C (> 0: C is cooled)"),
+        "J_L": ("(k_B T)^2/hbar", "heat current out of the hot bath L"),
+        "J_R": ("(k_B T)^2/hbar", "heat current out of the room bath R"),
+        "COP": ("1", "coefficient of performance J_C/J_L"),
+        "energy_residual": ("(k_B T)^2/hbar", "J_L + J_R + J_C in the steady state")}
 
     def __post_init__(self):
         super().__post_init__()

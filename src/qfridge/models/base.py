@@ -98,6 +98,9 @@ class Model:
     """
 
     QUANTITIES: ClassVar[dict[str, str]] = {}
+    #: Quantity name → ``(units, long_name)``: the attributes its sweep variable carries
+    #: (and the colour-bar label of the quick-look plot).
+    QUANTITY_UNITS: ClassVar[dict[str, tuple[str, str]]] = {}
 
     def __post_init__(self):
         for f in dataclasses.fields(self):
@@ -118,6 +121,14 @@ class Model:
             raise ValueError(f"{type(self).__name__} has no parameter(s) {sorted(unknown)}; "
                              f"parameters are {sorted(self.parameters())}")
         return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def quantity_attrs(cls, name: str) -> dict[str, str]:
+        """``{"units": ..., "long_name": ...}`` of a quantity (empty when not declared)."""
+        if name not in cls.QUANTITY_UNITS:
+            return {}
+        units, long_name = cls.QUANTITY_UNITS[name]
+        return {"units": units, "long_name": long_name}
 
     def quantity(self, name: str):
         """Evaluate one of the model's named outputs (``QUANTITIES``)."""

@@ -251,6 +251,17 @@ class CorrelatedPairCooling(Model):
         "phi": "phi", "filter": "filter_value", "heat_current_bath": "heat_current_bath",
         "T_cav_kappa0": "t_cav_kappa0",
     }
+    QUANTITY_UNITS: ClassVar[dict[str, tuple[str, str]]] = {
+        "T_cav": ("K", "cavity temperature T_cav (Eq. 26)"),
+        "n_star": ("1", "steady-state photon number n* (Eq. 25)"),
+        "T_cav_over_T_atom": ("1", "T_cav / T_atom"),
+        "gamma_down": ("1/s", "net damping rate Gamma_down (Eq. 23)"),
+        "j_up": ("1/s", "photon injection rate J_up (Eq. 23)"),
+        "relaxation_time": ("s", "relaxation time 1/Gamma_down"),
+        "phi": ("rad", "collision angle phi = g tau"),
+        "filter": ("1", "detuning filter L(Delta) or I/I(0)"),
+        "heat_current_bath": ("W", "heat current out of the phonon bath"),
+        "T_cav_kappa0": ("K", "T_cav in the limit kappa -> 0 (Eq. 30)")}
 
     def __post_init__(self):
         super().__post_init__()

@@ -267,6 +267,15 @@ class DickeHeatValve(Model):
         "T_star": "effective_temperature",
         "J2": "mean_j_squared",
     }
+    QUANTITY_UNITS: ClassVar[dict[str, tuple[str, str]]] = {
+        "Q_h": ("W", "heat current out of the hot bath"),
+        "Q_c": ("W", "heat current out of the cold bath"),
+        "Q_p": ("W", "heat current out of the parasitic bath"),
+        "Q_ind": ("W", "independent-qubit current (Eq. 26)"),
+        "Q_sector": ("W", "current in the sector J (Eq. 24)"),
+        "ratio_to_independent": ("1", "Q_h / Q_h(independent qubits)"),
+        "T_star": ("K", "effective temperature T* (Eq. 16)"),
+        "J2": ("1", "<J^2> in the steady state")}
 
     def __post_init__(self):
         super().__post_init__()

@@ -78,6 +78,13 @@ class KerrResonatorFridge(FilteredBaths):
 
     QUANTITIES = {"J_C": "J_C", "J_L": "J_L", "J_R": "J_R", "COP": "COP",
                   "n1": "mean_n1", "n2": "mean_n2"}
+    QUANTITY_UNITS = {
+        "J_C": ("(k_B T)^2/hbar", "heat current out of the cold bath C (> 0: C is cooled)"),
+        "J_L": ("(k_B T)^2/hbar", "heat current out of the hot bath L"),
+        "J_R": ("(k_B T)^2/hbar", "heat current out of the room bath R"),
+        "COP": ("1", "coefficient of performance J_C/J_L"),
+        "n1": ("1", "mean photon number of resonator 1"),
+        "n2": ("1", "mean photon number of resonator 2")}
 
     def __post_init__(self):
         super().__post_init__()

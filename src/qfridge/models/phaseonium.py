@@ -643,6 +643,11 @@ class PhaseoniumCavity(Model):
         "T_phi": "temperature", "gamma_ratio": "gamma_ratio",
         "T_thermal_ancilla": "thermal_ancilla_temperature",
     }
+    QUANTITY_UNITS: ClassVar[dict[str, tuple[str, str]]] = {
+        "T_phi": ("energy unit of omega (k_B = 1)", "steady temperature T_phi (Eq. 16)"),
+        "gamma_ratio": ("1", "gamma_alpha / gamma_beta"),
+        "T_thermal_ancilla": ("energy unit of omega (k_B = 1)",
+                              "temperature of the incoherent ancilla (Eq. 18)")}
 
     def __post_init__(self):
         super().__post_init__()

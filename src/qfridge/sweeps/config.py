@@ -335,6 +335,7 @@ def run_config(config: SweepConfig, *, executor=None, progress: bool = True, sto
                allow_large=allow_large)
     if config.quantity not in ds:  # every point failed: keep the variable, all NaN
         ds[config.quantity] = xr.full_like(ds["failed"], np.nan, dtype=float)
+    ds[config.quantity].attrs.update(get_model(config.model).quantity_attrs(config.quantity))
     ds.attrs["model"] = config.model
     ds.attrs["quantity"] = config.quantity
     ds.attrs["config"] = str(config.path)
