@@ -14,7 +14,12 @@ from qfridge.models._cavity_exact import (
     exact_steady_state,
     population_transfer_matrix,
 )
-from qfridge.models.cavity_cooling import CorrelatedPairCooling
+from qfridge.models.cavity_cooling import (
+    WEAK_COLLISION_ERROR,
+    WEAK_COLLISION_PHI,
+    CorrelatedPairCooling,
+    weak_collision_error,
+)
 
 TAU = 50e-9
 
@@ -143,3 +148,14 @@ def test_trapping_angle_breaks_the_kappa0_limit():
         warnings.simplefilter("ignore", PremiseWarning)
         t = exact_steady_state(m.replace(kappa=1e-3)).t_cav
     assert t > 1.5 * m.t_cav_kappa0()        # ~357 mK instead of 218 mK
+
+
+@pytest.mark.parametrize("coupling, phi", [("one", 0.05), ("two", 0.157)])
+def test_weak_collision_error_table_is_what_the_exact_stream_gives(coupling, phi):
+    # two points of the documented table behind the weak-collision premise, recomputed
+    i = WEAK_COLLISION_PHI.index(phi)
+    m = model(coupling, phi)
+    ex = exact_steady_state(m).n_star
+    err = abs(closed(m) - ex) / ex
+    assert err == pytest.approx(WEAK_COLLISION_ERROR[coupling][i], rel=0.01)
+    assert weak_collision_error(phi, coupling) == pytest.approx(err, rel=0.01)
