@@ -312,7 +312,7 @@ class DickeHeatValve(Model):
 
     @classmethod
     def table1(cls, n_qubits: int, T_p="50 mK", gamma_p="0.01 GHz", rates: str = "cyclic",
-               initial="ground") -> DickeHeatValve:
+               initial="ground", gamma="0.5 GHz") -> DickeHeatValve:
         r"""The circuit-QED set of seed 003, Table 1: :math:`\omega_0/2\pi = 4` GHz,
         :math:`\gamma_h = \gamma_c = 0.5` GHz, :math:`\gamma_p = 0.01` GHz,
         :math:`T_h = 384` mK, :math:`T_c = 96` mK, :math:`T_p` = 50–500 mK.
@@ -322,6 +322,10 @@ class DickeHeatValve(Model):
         :math:`\gamma = 2\pi \times 0.5` GHz, i.e. :math:`\gamma/\omega_0 = 0.125`, the
         "approximately 10%" of Sec. V; ``rates="angular"`` reads :math:`\gamma = 0.5\times
         10^9` s⁻¹. Only the scale of the currents changes (ratios of currents do not).
+
+        ``gamma`` is :math:`\gamma_h = \gamma_c` (Table 1: 0.5 GHz). Appendix D prints
+        :math:`\gamma_1 = 1` GHz "as per Table 1"; ``gamma="1 GHz"`` is that reading
+        applied to both baths (it reproduces the Fig. 5b percentages, see docs/seed003.md).
         """
         checks.one_of("rates", rates, ("cyclic", "angular"))
 
@@ -334,7 +338,7 @@ class DickeHeatValve(Model):
             return (TWO_PI if rates == "cyclic" else 1.0) * value * 1e9
 
         return cls(n_qubits=n_qubits, omega0=Frequency.cyclic(4.0, "GHz"),
-                   gamma_h=rate("0.5 GHz"), gamma_c=rate("0.5 GHz"), T_h="384 mK",
+                   gamma_h=rate(gamma), gamma_c=rate(gamma), T_h="384 mK",
                    T_c="96 mK", gamma_p=rate(gamma_p), T_p=T_p, initial=initial)
 
     @classmethod

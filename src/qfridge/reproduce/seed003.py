@@ -14,6 +14,7 @@ from functools import lru_cache
 import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
+from scipy.optimize import brentq
 
 from ..core.units import HBAR, K_B
 from ..core.validity import PremiseWarning
@@ -256,9 +257,13 @@ def plot_fig5a(ds, ctx):
     return fig
 
 
-def _fig5b_point(tp_kelvin: float, gamma_1_ghz: float = 0.5, rates: str = "cyclic"):
-    """(Q_coll, Q_ind, 2 Q_det, Q_ind with parasitic) in W for N = 2 at T_p."""
-    m = DickeHeatValve.table1(2, T_p=tp_kelvin, rates=rates)
+def _fig5b_point(tp_kelvin: float, gamma_1_ghz: float = 0.5, rates: str = "cyclic",
+                 gamma_ghz: float = 0.5):
+    """(Q_coll, Q_ind, 2 Q_det, Q_ind with parasitic) in W for N = 2 at T_p.
+
+    ``gamma_ghz`` is gamma_h = gamma_c (Table 1: 0.5), ``gamma_1_ghz`` the resonant qubit's
+    rate of the detuned protocol (Fig. 5 caption: 0.5; App. D prints 1)."""
+    m = DickeHeatValve.table1(2, T_p=tp_kelvin, rates=rates, gamma=f"{gamma_ghz} GHz")
     scale = 2 * np.pi if rates == "cyclic" else 1.0
     g1 = scale * gamma_1_ghz * 1e9
     e = _kelvin_to_energy
@@ -327,40 +332,174 @@ def plot_fig6(ds, ctx):
 
 
 # ----------------------------------------------------------------------------- claims
-def claims(ctx) -> list[Claim]:
+#: Fig. 3's cold bath: the body text's T_c = T_h/3 (default) or the caption's T0/T_c = 3.
+FIG3_READINGS = {"T_c = T_h/3": lambda t_h: t_h / 3.0, "T_c = T0/3": lambda t_h: T_C_FIG4}
+SATURATION_BAND = 0.1   # "saturates the bound": Q_h within 10 % of Q_lim (Eq. 28)
+J_SATURATION = 8.0      # the largest J of Fig. 3 (N = 16)
+
+
+def _fig3_tstar(x, reading: str) -> float:
+    """T*/T0 at T0/T_h = x for one reading of Fig. 3's cold bath."""
+    t_h = 1.0 / x
+    return float(effective_temperature(1.0, GAMMA, GAMMA, t_h, FIG3_READINGS[reading](t_h)))
+
+
+def _fig3_saturation(x, reading: str, j: float = J_SATURATION) -> float:
+    """Q_h / Q_lim (Eq. 24 over Eq. 28) in sector j at T0/T_h = x."""
+    t_h = 1.0 / x
+    t_c = FIG3_READINGS[reading](t_h)
+    return float(sector_current(j, 1.0, GAMMA, GAMMA, t_h, t_c)
+                 / sector_bound(j, 1.0, GAMMA, GAMMA, t_h, t_c))
+
+
+def _fig3_thresholds(reading: str) -> dict:
+    """T0/T_h where T* = T0, and where Q_h/Q_lim at J = 8 reaches 1 - SATURATION_BAND."""
+    cross = brentq(lambda x: _fig3_tstar(x, reading) - 1.0, 0.05, 2.0, xtol=1e-10)
+    onset = brentq(lambda x: _fig3_saturation(x, reading) - (1 - SATURATION_BAND), 0.05, 2.0,
+                   xtol=1e-10)
+    j = np.arange(1, 17) / 2.0
+    t_h = 1.0 / 0.3
+    per_j = sector_current(j, 1.0, GAMMA, GAMMA, t_h, FIG3_READINGS[reading](t_h)) / j
+    return {"cross": cross, "onset": onset, "R07": _fig3_saturation(0.7, reading),
+            "R03": _fig3_saturation(0.3, reading),
+            "rising03": bool(np.all(np.diff(per_j) > 0)), "growth03": per_j[-1] / per_j[0]}
+
+
+def _rises(q) -> bool:
+    return bool(np.all(np.diff(np.asarray(q)) > 0))
+
+
+def _fig4c_onset_check(ratio: float) -> np.ndarray:
+    """Q_h/N, N = 1..12, Fig. 4(c) temperatures, at T0/T_p = ratio."""
+    return np.array([DickeHeatValve.natural(n, TH_FIG4["c"], T_C_FIG4, GAMMA, GAMMA, GAMMA_P,
+                                            1.0 / ratio).heat_current_hot(True) / n
+                     for n in range(1, 13)])
+
+
+def _fig3_claims() -> list[Claim]:
+    default, other = FIG3_READINGS
+    th = {r: _fig3_thresholds(r) for r in FIG3_READINGS}
+    d, o = th[default], th[other]
+    why = ("Fig. 3's cold bath: the body text writes T_c = T_h/3 (its glyph is T_h's, as in "
+           "'T_c < T* < T_h'), the caption T0/T_c = 3 (Fig. 4's glyphs); default T_h/3, the "
+           "reading whose own numbers (T_h ~ 1.5 T0 and T0/T_h ~ 0.7 at T* = T0) the text "
+           "states (docs/seed003.md)")
+    out = [Claim.compare(
+        "fig3a_low_temperature_regime_Th_over_T0",
+        "Fig. 3(a): T_h/T0 at which T* = T0, the text's low-/high-temperature boundary "
+        "('T0 > 1.5 T_h (corresponding to T0 > T*)', read as T_h < 1.5 T0)", 1.5,
+        1.0 / d["cross"], "1", atol=0.05, rtol=0.0,
+        note=(f"{default}: {1 / d['cross']:.3f}; {other}: {1 / o['cross']:.3f} (would not agree). "
+              f"Literally 'T0 > 1.5 T_h' is T0/T_h > 1.5, where T* < T0 holds but is not the "
+              f"boundary. Two significant figures. {why}")),
+        Claim.compare(
+        "fig3_low_temperature_threshold_T0_over_Th",
+        "Fig. 3: T0/T_h at which T* = T0 (the low-temperature regime begins), vs Fig. 3(b)'s "
+        "'low temperatures T0/T_h > 0.7'", 0.7, d["cross"], "1", atol=0.05, rtol=0.0,
+        note=(f"the same crossing as fig3a_low_temperature_regime_Th_over_T0, stated as T0/T_h. "
+              f"{default}: {d['cross']:.3f}; {other}: {o['cross']:.3f} (would not agree). "
+              f"One significant figure"), role="restatement")]
+    out.append(Claim(
+        "fig3b_saturation_above_T0_over_Th_0p7",
+        f"Fig. 3(b): 'for T0/T_h > 0.7 the heat current saturates the bound Q_lim (Eq. 28)'; "
+        f"ours: the T0/T_h above which Q_h at J = 8 is within {SATURATION_BAND:.0%} of Q_lim",
+        0.7, d["onset"], "1", agrees=bool(d["onset"] <= 0.7),
+        note=(f"agreement means ours <= 0.7 (saturated on the whole range the paper names). "
+              f"Q_h/Q_lim at J = 8, T0/T_h = 0.7: {d['R07']:.3f}. {other}: onset "
+              f"{o['onset']:.3f}, Q_h/Q_lim {o['R07']:.3f}. Saturation is gradual (Eq. 24 "
+              f"reaches Eq. 28 only as J T0/T* -> infinity), so a band is needed; "
+              f"{SATURATION_BAND:.0%} and J = 8 (Fig. 3's largest J) are our choice")))
+    out.append(Claim(
+        "fig3b_far_from_saturation_below_T0_over_Th_0p3",
+        f"Fig. 3(b): 'for T0/T_h < 0.3 the current is superlinear in J, far from saturation'; "
+        f"ours: the T0/T_h below which Q_h at J = 8 stays more than {SATURATION_BAND:.0%} below "
+        f"Q_lim (Q_h/J must also rise with J at 0.3)",
+        0.3, d["onset"], "1", agrees=bool(d["onset"] >= 0.3 and d["rising03"]),
+        note=(f"agreement means ours >= 0.3 and Q_h/J rising over J = 1/2..8 at T0/T_h = 0.3 "
+              f"(ours: rises {d['growth03']:.2f}x; Q_h/Q_lim at J = 8: {d['R03']:.3f}). "
+              f"{other}: onset {o['onset']:.3f}, Q_h/Q_lim {o['R03']:.3f}, rises "
+              f"{o['growth03']:.2f}x. The paper's 0.3-0.7 is the crossover; ours lies inside it "
+              f"in both readings")))
+    return out
+
+
+def _fig5_claims() -> list[Claim]:
+    out = []
+    r50 = _fig5b_point(0.050)
+    r450 = _fig5b_point(0.450)
+    r50_1 = _fig5b_point(0.050, gamma_1_ghz=1.0, gamma_ghz=1.0)      # App. D for all rates
+    r450_1 = _fig5b_point(0.450, gamma_1_ghz=1.0, gamma_ghz=1.0)
+    r50_mixed = _fig5b_point(0.050, gamma_1_ghz=1.0)                 # only gamma_1 = 1 GHz
+    r50_ang = _fig5b_point(0.050, rates="angular")
+    text = ("Table 1, the Fig. 5 caption (gamma_h = gamma_c = gamma_1 = 0.5 GHz) and Sec. V "
+            "('rates approximately 10% of omega0': 0.125 vs 0.25) support 0.5 GHz (default); "
+            "App. D prints gamma_1 = 1 GHz 'as per Table 1'")
+    out.append(Claim.compare(
+        "fig5b_ratio_collective_over_independent_Tp50mK",
+        "collective / independent (Eq. 26) heat current, N = 2, T_p = 50 mK", 1.13,
+        r50[0] / r50[1], "1", atol=0.005, rtol=0.0,
+        note=(f"disagrees: +{100 * (r50[0] / r50[1] - 1):.1f}% for the paper's 'approximately "
+              f"13%' (two significant figures). gamma_h = gamma_c = gamma_1 = 1 GHz (App. D's "
+              f"value for every rate) gives +{100 * (r50_1[0] / r50_1[1] - 1):.1f}%, which "
+              f"agrees, as do its other two Fig. 5(b) statements (but gamma/omega0 = 0.25 "
+              f"fires the weak-coupling premise). {text}. With the parasitic "
+              f"bath also acting on the independent qubits the ratio is {r50[0] / r50[3]:.4f}; "
+              f"angular rates give the same ratio ({r50_ang[0] / r50_ang[1]:.6f})")))
+    out.append(Claim.compare(
+        "fig5b_ratio_collective_over_independent_Tp450mK",
+        "collective / independent (Eq. 26) heat current, N = 2, T_p = 450 mK", 0.96,
+        r450[0] / r450[1], "1", atol=0.005, rtol=0.0,
+        note=(f"disagrees: a reduction of {100 * (1 - r450[0] / r450[1]):.1f}% for the paper's "
+              f"'about 4%' (one significant figure). gamma_h = gamma_c = gamma_1 = 1 GHz gives "
+              f"{100 * (1 - r450_1[0] / r450_1[1]):.1f}% (agrees). {text}. With the parasitic "
+              f"bath on the independent qubits too: {r450[0] / r450[3]:.4f}")))
+    out.append(Claim.compare(
+        "fig5b_2Qdet_over_Qind_Tp50mK", "2 Q_det (Eq. D4) / Q_ind (Eq. 26), T_p = 50 mK", 1.0,
+        r50[2] / r50[1], "1", rtol=0.05,
+        note=(f"paper: 2Q_det ~ Q_ind, 'accurately'. gamma_1 = gamma_h = gamma_c = 0.5 GHz "
+              f"(default); all three at 1 GHz: {r50_1[2] / r50_1[1]:.3f}; gamma_1 = 1 GHz with "
+              f"gamma_h = gamma_c = 0.5 GHz: {r50_mixed[2] / r50_mixed[1]:.3f} (the resonant "
+              f"qubit is then not one qubit of the collective device). gamma_2 from Eq. D5 with "
+              f"Q = 20. 2Q_det is twice the resonant qubit's current with the parasitic bath "
+              f"({r50[3] / r50[1]:.4f} of Eq. 26) plus {100 * (r50[2] - r50[3]) / r50[2]:.3f}% "
+              f"from the detuned qubit")))
+    out.append(Claim.compare(
+        "abstract_enhancement_two_qubits",
+        "abstract: two-qubit collective enhancement 'approximately 10%' (collective / "
+        "independent, N = 2, Table 1, T_p = 50 mK)", 1.10, r50[0] / r50[1], "1", atol=0.05,
+        rtol=0.0, role="restatement",
+        note=(f"the Fig. 5(b) 50 mK ratio restated at one significant figure (5-15% agrees); "
+              f"counted by fig5b_ratio_collective_over_independent_Tp50mK. 1 GHz reading: "
+              f"{r50_1[0] / r50_1[1]:.4f}")))
+
+    m2 = DickeHeatValve.table1(2)
+    t_star_mk = 1e3 * m2.effective_temperature()
+    at_tstar = [DickeHeatValve.table1(n, T_p=t_star_mk * 1e-3).ratio_to_independent()
+                for n in (2, 10)]
+    at150 = [DickeHeatValve.table1(n, T_p=0.150).ratio_to_independent() for n in (2, 10)]
+    at200 = [DickeHeatValve.table1(n, T_p=0.200).ratio_to_independent() for n in (2, 10)]
+    out.append(Claim.compare(
+        "fig5a_enhancement_ends_Tp_mK",
+        "Fig. 5(a): T_p above which the collective enhancement is lost (Q_h/N = Q_ind), vs "
+        "'enhancement ... as long as T_p is roughly below 150 mK'", 150.0, t_star_mk, "mK",
+        atol=50.0, rtol=0.0,
+        note=(f"disagrees: the enhancement ends at T_p = T* = {t_star_mk:.0f} mK for every N "
+              f"(the three baths then balance; ratio {at_tstar[0]:.6f} at N = 2, "
+              f"{at_tstar[1]:.6f} at N = 10), independent of the rate reading. The paper's "
+              f"150 mK marks where it is 'quite pronounced': +{100 * (at150[0] - 1):.1f}% "
+              f"(N = 2), +{100 * (at150[1] - 1):.0f}% (N = 10) at 150 mK, "
+              f"+{100 * (at200[0] - 1):.1f}% / +{100 * (at200[1] - 1):.0f}% at 200 mK. "
+              f"'Roughly 150' read as 100-200 mK")))
+    return out
+
+
+def _fig4_claims(ctx) -> list[Claim]:
     out = []
     for case, paper in (("a", 1.42), ("c", 0.57)):
         out.append(Claim.compare(
             f"fig4{case}_T0_over_Tstar", f"T0/T* for Fig. 4({case}) (Eq. 16)", paper,
             _t0_over_tstar(case), "1", rtol=0.01,
             note=f"T_h = {TH_FIG4[case]:g} T0, T_c = T0/3, gamma_h = gamma_c"))
-
-    r50 = _fig5b_point(0.050)
-    r450 = _fig5b_point(0.450)
-    r50_1ghz = _fig5b_point(0.050, gamma_1_ghz=1.0)
-    r50_ang = _fig5b_point(0.050, rates="angular")
-    out.append(Claim.compare(
-        "fig5b_ratio_collective_over_independent_Tp50mK",
-        "collective / independent (Eq. 26) heat current, N = 2, T_p = 50 mK", 1.13,
-        r50[0] / r50[1], "1", rtol=0.01,
-        note=(f"paper: 'approximately 13%'. With the parasitic bath also acting on the "
-              f"independent qubits the ratio is {r50[0] / r50[3]:.4f}. Identical for angular "
-              f"rates ({r50_ang[0] / r50_ang[1]:.6f})")))
-    out.append(Claim.compare(
-        "fig5b_ratio_collective_over_independent_Tp450mK",
-        "collective / independent (Eq. 26) heat current, N = 2, T_p = 450 mK", 0.96,
-        r450[0] / r450[1], "1", rtol=0.01,
-        note=(f"paper: 'reduction of about 4%'; ours {100 * (1 - r450[0] / r450[1]):.1f}%. "
-              f"With the parasitic bath on the independent qubits too: "
-              f"{r450[0] / r450[3]:.4f}")))
-    out.append(Claim.compare(
-        "fig5b_2Qdet_over_Qind_Tp50mK", "2 Q_det (Eq. D4) / Q_ind (Eq. 26), T_p = 50 mK", 1.0,
-        r50[2] / r50[1], "1", rtol=0.05,
-        note=(f"gamma_1 = 0.5 GHz (Table 1 and the Fig. 5 caption); App. D's gamma_1 = 1 GHz "
-              f"gives {r50_1ghz[2] / r50_1ghz[1]:.3f}, incompatible with the paper's "
-              f"2Q_det ~ Q_ind. gamma_2 from Eq. D5 with Q = 20. 2Q_det is twice the resonant "
-              f"qubit's current with the parasitic bath ({r50[3] / r50[1]:.4f} of Eq. 26) plus "
-              f"{100 * (r50[2] - r50[3]) / r50[2]:.3f}% from the detuned qubit")))
 
     ds = _fig4_data(12, ctx.executor, False)
     for case in ("a", "c"):
@@ -386,16 +525,52 @@ def claims(ctx) -> list[Claim]:
     out.append(Claim.compare(
         "tp_equals_tstar_gives_independent_current",
         "max over N <= 8 (Fig. 4 a and c) of |Q_h/Q_ind - 1| at T_p = T*", 0.0, worst, "1",
-        atol=1e-9,
-        note="exact: all three baths then balance at T*, the steady state is the product "
-             "Gibbs state, and Eq. 22 gives Eq. 26"))
+        atol=1e-9, rtol=0.0, role="identity",
+        note="true by construction: all three baths then balance at T*, the steady state is "
+             "the product Gibbs state, and Eq. 22 gives Eq. 26"))
 
-    ratio_a = float(ds.Qh_per_N.sel(case="a", N=8).values[3] / ds.Qsector_per_N.sel(case="a",
-                                                                                   N=8))
+    # Fig. 4(a): a cold parasitic bath (T0/T_p = 10 and 100) gives the J = N/2 current
+    rel = {}
+    for case in ("a", "c"):
+        sector = ds.Qsector_per_N.sel(case=case).values
+        rel[case] = {float(ds.T0_over_Tp.sel(case=case, tp_index=b)):
+                     ds.Qh_per_N.sel(case=case, tp_index=b).values / sector for b in (3, 4)}
+    dev_a = {r: np.abs(v - 1) for r, v in rel["a"].items()}
+    worst_a = max(float(v.max()) for v in dev_a.values())
+    n_worst = int(ds.N.values[np.argmax(dev_a[10.0])])
+    tol = 0.02
+    within = int(ds.N.values[np.nonzero(dev_a[10.0] > tol)[0].max() + 1]) \
+        if np.any(dev_a[10.0] > tol) else 1
+    gap_c = {r: 1 - v[1:] for r, v in rel["c"].items()}        # N >= 2 (N = 1: one sector)
     out.append(Claim.compare(
-        "fig4a_cold_parasitic_matches_J_sector_N8",
-        "Fig. 4(a): Q_h(T0/T_p = 10) / Q_h(J = N/2 sector) at N = 8", 1.0, ratio_a, "1",
-        rtol=0.02, note="paper: 'coincides with the one ... constrained to J = N/2'"))
+        "fig4a_cold_parasitic_matches_J_sector_all_N",
+        "Fig. 4(a): max over N = 1..12 and T0/T_p = 10, 100 of |Q_h / Q_h(J = N/2 sector, "
+        "Eq. 24) - 1| ('coincides')", 0.0, worst_a, "1", atol=tol, rtol=0.0,
+        note=(f"disagrees at small N: largest at N = {n_worst} "
+              f"({100 * dev_a[10.0].max():.1f}% below, T0/T_p = 10): a cold parasitic bath "
+              f"still moves a few % of the population out of J = N/2 when N is small; within "
+              f"{100 * tol:.0f}% from N = {within} (N = 8: {100 * dev_a[10.0][7]:.2f}%). "
+              f"Fig. 4(c), where the paper sees 'a discernible gap': ours "
+              f"{100 * gap_c[3.0].min():.0f}-{100 * gap_c[3.0].max():.0f}% (T0/T_p = 3), "
+              f"{100 * gap_c[10.0].min():.0f}-{100 * gap_c[10.0].max():.0f}% (10) for "
+              f"N = 2..12, as the paper says. 'Coincides' on a plot read as within "
+              f"{100 * tol:.0f}%")))
+
+    # Fig. 4(c): superextensive (Q_h/N rising with N) for a cold parasitic bath
+    onset = _t0_over_tstar("c")
+    q3 = ds.Qh_per_N.sel(case="c", tp_index=3).values
+    q10 = ds.Qh_per_N.sel(case="c", tp_index=4).values
+    above, below = _fig4c_onset_check(1.05 * onset), _fig4c_onset_check(0.95 * onset)
+    ok = _rises(q3) and _rises(q10) and _rises(above) and np.all(np.diff(below) < 0)
+    out.append(Claim(
+        "fig4c_superextensive_from_T0_over_Tp",
+        "Fig. 4(c): superextensive current (Q_h/N rising at every N = 1..12) 'for T0/T_p >~ 3'; "
+        "ours: the T0/T_p above which it rises", 3.0, float(onset), "1", agrees=bool(ok),
+        note=(f"agreement means it rises at T0/T_p = 3 and 10 and our onset is <= 3. It rises "
+              f"{q3[-1] / q3[0]:.2f}x (T0/T_p = 3) and {q10[-1] / q10[0]:.2f}x (10) from N = 1 "
+              f"to 12. The onset is T0/T* = {onset:.4f} (T_p = T*: flat, exactly Eq. 26); at "
+              f"1.05 of it Q_h/N rises ({above[-1] / above[0]:.4f}x), at 0.95 it falls "
+              f"({below[-1] / below[0]:.4f}x). So 'T0/T_p >~ 3' is sufficient, not the onset")))
 
     big = 20000
     t_star_c = effective_temperature(1.0, GAMMA, GAMMA, TH_FIG4["c"], T_C_FIG4)
@@ -404,9 +579,21 @@ def claims(ctx) -> list[Claim]:
         independent_current(big, 1.0, GAMMA, GAMMA, TH_FIG4["c"], T_C_FIG4)
     out.append(Claim.compare(
         "eq29_thermodynamic_limit_ratio_fig4c",
-        f"Eq. 24 at J = N/2 over Eq. 26 for N = {big} vs coth(T0/2T*) (Eq. 29), Fig. 4(c) "
-        "temperatures", float(eq29), float(ours29), "1", rtol=1e-3))
+        f"Eq. 24 at J = N/2 over Eq. 26 for N = {big}, Fig. 4(c) temperatures", None,
+        float(ours29), "1",
+        note=(f"the paper does not evaluate Eq. 29 here; our coth(T0/2T*) = {eq29:.5f}, "
+              f"relative difference {abs(ours29 / eq29 - 1):.1e} (finite N)")))
+    return out
 
+
+def claims(ctx) -> list[Claim]:
+    with warnings.catch_warnings():
+        # N >= 11 (Fig. 4), N = 10 (Fig. 5a) and the 1 GHz reading fire premises that the
+        # figures' captions and the notes record; not repeated here
+        warnings.simplefilter("ignore", PremiseWarning)
+        fig4 = _fig4_claims(ctx)
+        fig5 = _fig5_claims()
+    out = fig4[:2] + fig5 + fig4[2:] + _fig3_claims()
     _, info = piqs_steady_state(8, 1.0, DickeHeatValve.natural(
         8, 1.0, T_C_FIG4, GAMMA, GAMMA, GAMMA_P, 0.1).baths())
     out.append(Claim.compare(
@@ -425,7 +612,9 @@ NOTES = (
     "'0.5 GHz', '0.01 GHz' are read as cyclic (gamma = 2 pi x 0.5 GHz, gamma/omega0 = 0.125, "
     "the 'approximately 10%' of Sec. V); the angular reading changes only the fW scale "
     "(by 1/2pi), not any ratio. Appendix D uses gamma_1 = 0.5 GHz (Table 1, Fig. 5 caption), "
-    "not the 1 GHz printed in App. D.")
+    "not the 1 GHz printed in App. D; 1 GHz for gamma_h = gamma_c = gamma_1 reproduces the "
+    "Fig. 5b percentages (13%, 4%), 0.5 GHz gives 13.9% and 4.9% (claims' notes). Fig. 3 "
+    "uses the body text's T_c = T_h/3; the caption's T0/T_c = 3 is computed in the claims.")
 
 PAPER = Paper(
     seed="003",
