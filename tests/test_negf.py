@@ -273,3 +273,20 @@ def test_fig10_quick_dataset():
         s4.negf_point(0.5, gamma_L=0.02, **FIG10)  # Kramers-Kronig reading warns when alone
     fig = s4.plot_fig10(ds, Context(quick=True))
     assert len(fig.axes) == 2 and len(fig.axes[0].child_axes) == 1  # (a) with inset, (b)
+
+
+def test_fig10_readings_causal_heats_dropped_real_part_cools():
+    """The facts behind seed 004's Fig. 10 claims (issue 13): with the causal (Kramers-
+    Kronig) Sigma^r, bath C is heated at dT = 0.3 and 1.8 for both Gamma_L; with Re Sigma^r
+    dropped it is cooled there; the refined peak of a parabola is exact."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PremiseWarning)
+        for gl, dt in ((0.02, 0.6), (0.01, 1.8)):
+            kk = s4.negf_point(dt, gamma_L=gl, options=NEGFOptions(real_part="kramers_kronig"),
+                               **s4.FIG10).current_C
+            dropped = s4.negf_point(dt, gamma_L=gl, options=NEGFOptions(real_part="neglect"),
+                                    **s4.FIG10).current_C
+            assert kk < 0 < dropped
+    d_t = np.linspace(0.0, 1.0, 11)
+    x, j = s4._peak(-(d_t - 0.437) ** 2 + 2.0, d_t)
+    assert x == pytest.approx(0.437, abs=1e-12) and j == pytest.approx(2.0 - 0.037**2)

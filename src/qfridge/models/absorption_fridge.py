@@ -291,6 +291,14 @@ class AbsorptionFridge(FilteredBaths):
         Qubit splittings :math:`\epsilon_1, \epsilon_2`.
     delta_z, delta_x : energy
         ZZ shift :math:`\Delta_z` of the doubly excited state and XX coupling :math:`\Delta_x`.
+    delta_p : energy
+        Pair coupling :math:`\Delta_p(\pi_{0d} + \pi_{d0})` (not in the paper's Eq. 4): with
+        :math:`\Delta_x = \Delta_p = g` the coupling is :math:`g\sigma^x_1\sigma^x_2`, with
+        :math:`\Delta_x = -\Delta_p = g` it is :math:`g\sigma^y_1\sigma^y_2` (Eq. 4's
+        :math:`\Delta_x` alone is the isotropic :math:`(\sigma^x\sigma^x +
+        \sigma^y\sigma^y)/2`). It mixes :math:`|0\rangle` and :math:`|d\rangle`, which the
+        batched Pauli rates do not cover: with :math:`\Delta_p \ne 0` the heat currents come
+        from the full Lindblad equation (:meth:`lindblad`, scalar parameters).
     T, dT : energy
         Reference temperature :math:`T` (= :math:`T_R`) and thermal bias :math:`\Delta T`.
     cold_bias : dimensionless
@@ -322,6 +330,7 @@ class AbsorptionFridge(FilteredBaths):
     eps2: float = parameter("energy", 2.0, "splitting of qubit 2")
     delta_z: float = parameter("energy", 0.1, "ZZ coupling Delta_z")
     delta_x: float = parameter("energy", 0.0, "XX coupling Delta_x")
+    delta_p: float = parameter("energy", 0.0, "pair coupling Delta_p (pi_0d + pi_d0)")
     cutoff: float = parameter("energy", 20.0, "upper cutoff epsilon_c of the filters")
     form: str = parameter("choice", "local", "master equation for delta_x != 0")
 
@@ -423,6 +432,9 @@ class AbsorptionFridge(FilteredBaths):
         channel (A18–A19), whose "heat current" is the energy the bare-energy bookkeeping
         of A21 assigns to no bath (the local form's energy-balance residual).
         """
+        if np.any(np.asarray(self.delta_p) != 0):
+            raise ValueError(f"the Pauli rate equation assumes delta_p = 0 (no 0-d mixing), got "
+                             f"delta_p = {self.delta_p!r}; use lindblad(form) or heat_currents()")
         e, rates = self.bath_rates(form)
         return RateEquation(e, rates)
 
@@ -436,6 +448,9 @@ class AbsorptionFridge(FilteredBaths):
         Eq. 7 / A25 for :math:`\Delta_x = 0`, A21 (local) or A12 (global) otherwise, all
         batched. ``check`` runs :meth:`check_premises` first.
         """
+        if np.any(np.asarray(self.delta_p) != 0):
+            currents = self.lindblad_steady_state(form, check=check)["currents"]
+            return {name: currents[name] for name in BATHS}
         if check:
             self.check_premises(form)
         eq = self.rate_equation(form)
@@ -549,6 +564,7 @@ class AbsorptionFridge(FilteredBaths):
         e = self.local_energies()
         h = np.diag(e)
         h[1, 2] = h[2, 1] = float(self.delta_x)
+        h[0, 3] = h[3, 0] = float(self.delta_p)
         return qutip.Qobj(h)
 
     @staticmethod

@@ -223,17 +223,15 @@ FIGURES: list = [Figure("fig10", CAPTION_FIG10, compute_fig10, plot_fig10)]
 
 
 # -- claims ----------------------------------------------------------------------------------
-def _argmax_dT(gamma_L: float, reading: str, d_t: np.ndarray) -> tuple[float, float]:
-    opts = NEGFOptions(real_part=reading)
-    j = np.array([negf_point(float(x), gamma_L=gamma_L, options=opts, **FIG10).current_C
-                  for x in d_t])
+def _peak(j: np.ndarray, d_t: np.ndarray) -> tuple[float, float]:
+    """``(dT, J_C)`` of the largest ``j`` on the grid ``d_t``, the position refined by a
+    parabola through the three points around it."""
     k = int(np.argmax(j))
-    if 0 < k < d_t.size - 1:  # parabolic refinement of the maximum
+    if 0 < k < d_t.size - 1:
         y0, y1, y2 = j[k - 1], j[k], j[k + 1]
-        h = d_t[1] - d_t[0]
         den = y0 - 2 * y1 + y2
-        x = d_t[k] + (0.5 * h * (y0 - y2) / den if den != 0 else 0.0)
-        return float(x), float(j.max())
+        shift = 0.5 * (d_t[1] - d_t[0]) * (y0 - y2) / den if den != 0 else 0.0
+        return float(d_t[k] + shift), float(j.max())
     return float(d_t[k]), float(j.max())
 
 
@@ -268,39 +266,102 @@ def weak_coupling_comparison(coupling_scales=(0.01, 0.003), delta_z_over_kappa: 
     return {"coupling_scales": s, "ratios": r, "extrapolated_ratio": extrap}
 
 
+#: The NEGF reading the claims are scored with: the paper's Eq. 22 defines
+#: Sigma^r = sum_k |V|^2 g^r, which carries its real part (causal); dropping it is a choice
+#: the paper never states (and it breaks the spectral sum rule). Both are reported.
+DEFAULT_READING = "kramers_kronig"
+
+_NO_EXACT = ("No exact reference settles the readings yet: the pseudomode embedding "
+             "(qfridge.engines.pseudomode) of these filters needs g = 1/sqrt(2) k_BT per mode "
+             "(Eq. 3's area pi), i.e. two resonators and three strongly coupled modes with "
+             ">= 6 Fock levels each (7776 states), beyond this machine's budget for a claim.")
+
+
+def _cooling_scan(gamma_L: float, reading: str, d_t: np.ndarray) -> np.ndarray:
+    """NEGF J_C over ``d_t`` (the KK reading is outside the bubble's premise: its
+    PremiseWarning is summarised in the notes, as in the figure)."""
+    opts = NEGFOptions(real_part=reading)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", ".*exchange bubble perturbative", PremiseWarning)
+        return np.array([negf_point(float(x), gamma_L=gamma_L, options=opts, **FIG10).current_C
+                         for x in d_t])
+
+
 def claims(ctx) -> list[Claim]:
     """NEGF numbers of seed 004 Sec. IV B (Fig. 10) and our own checks."""
     out = []
-    d_t = np.linspace(0.0, 3.0, 61)
+    d_t = np.linspace(0.0, 3.0, 31)
+    scans = {(gl, rp): _cooling_scan(gl, rp, d_t) for gl in FIG10_GAMMA_L for rp in _READINGS}
+    peak = {}
     for gl, paper, tag in ((0.02, 0.15, "0p02"), (0.01, 0.7, "0p01")):
-        x, jmax = _argmax_dT(gl, "neglect", d_t)
-        at_edge = " (maximum at the end of the scanned range dT <= 3)" if x >= 3.0 else ""
-        out.append(Claim.compare(
-            f"fig10_dT_of_max_cooling_GL{tag}",
-            f"NEGF J_C(dT) is largest at dT ~ {paper} T for Gamma_L = {gl}",
-            paper, x, "T", rtol=0.3,
-            note=("ours: NEGF with Re Sigma^r neglected (the reading that cools; with "
-                  f"Kramers-Kronig C is heated for every dT), max J_C = {jmax:.3g}{at_edge}; "
-                  "the paper does not say how it treats Re Sigma^r, the grid, or whether the "
-                  "bubble is self-consistent, so the position of the maximum is not "
-                  "expected to match")))
-    j_me = master_equation_point(0.3, gamma_L=0.02, **FIG10)["J"]["C"]
-    j_negf = negf_point(0.3, gamma_L=0.02, options=NEGFOptions(real_part="neglect"),
-                        **FIG10).current_C
-    out.append(Claim.compare(
-        "fig10_me_over_negf_dT0p3",
-        "the master equation cools much more than NEGF (Fig. 10 vs its inset); "
-        "ratio J_C(ME)/J_C(NEGF) at dT = 0.3, Gamma_L = 0.02",
-        None, j_me / j_negf, "1",
-        note=f"J_C(ME) = {j_me:.4g}, J_C(NEGF, Re Sigma^r = 0) = {j_negf:.4g}"))
-    j_weak = negf_point(0.3, gamma_L=0.02, options=NEGFOptions(real_part="neglect"),
-                        **dict(FIG10, delta_z=0.02)).current_C
-    out.append(Claim.compare(
+        x_neglect, j_neglect = _peak(scans[(gl, "neglect")], d_t)
+        j = scans[(gl, DEFAULT_READING)]
+        cools = j.max() > 1e-9 * np.abs(j).max()   # above the rounding level of J_C(dT = 0)
+        peak[gl] = float(j.max()) if cools else 0.0
+        note = ("Reading: Re Sigma^r by Kramers-Kronig (causal, Eq. 22's definition). "
+                + (f"J_C <= 0 for every dT in [0, 3] (largest {j.max():.2g}, smallest "
+                   f"{j.min():.3g}): C is never cooled, so the paper's maximum is not "
+                   "reproduced; this reading's bubble is outside its perturbative premise "
+                   "(caption), so the failure may be the approximation's. " if not cools else
+                   "") +
+                f"With Re Sigma^r dropped (non-causal, sum rule ~0.42) the maximum is at "
+                f"dT = {x_neglect:.3g} T (J_C = {j_neglect:.3g}). " + _NO_EXACT)
+        if cools:
+            out.append(Claim.compare(f"fig10_dT_of_max_cooling_GL{tag}",
+                                     f"NEGF J_C(dT) is largest at dT ~ {paper} T for "
+                                     f"Gamma_L = {gl}", paper, _peak(j, d_t)[0], "T",
+                                     rtol=0.3, note=note))
+        else:
+            out.append(Claim(f"fig10_dT_of_max_cooling_GL{tag}",
+                             f"NEGF J_C(dT) is largest at dT ~ {paper} T for Gamma_L = {gl} "
+                             "(ours: none — no cooling)", paper, None, "T", False, note))
+    neglect_ratio = (scans[(0.02, "neglect")].max() / scans[(0.01, "neglect")].max())
+    both_cool = min(peak.values()) > 0
+    out.append(Claim(
+        "fig10_cooling_falls_with_gamma_L",
+        "Fig. 10: 'a large decrease in cooling when Gamma_L goes from 0.01 to 0.02' (ours: "
+        "max_dT J_C(Gamma_L = 0.02) / max_dT J_C(0.01), NEGF; 'large' read as < 0.5)",
+        0.5, peak[0.02] / peak[0.01] if both_cool else None, "1",
+        bool(both_cool and peak[0.02] / peak[0.01] < 0.5),
+        ("Causal reading: " + ("ratio as shown" if both_cool else "no cooling at either "
+                               "Gamma_L, so there is no cooling to decrease")
+         + f"; with Re Sigma^r dropped the ratio is {neglect_ratio:.3f} (a large decrease, as "
+         "the paper says). " + _NO_EXACT)))
+    d_me = np.linspace(0.0, 1.0, 6)   # J_C(ME) rises monotonically on [0, 1]
+    me_peak = {gl: max(master_equation_point(float(x), gamma_L=gl, **FIG10)["J"]["C"]
+                       for x in d_me) for gl in FIG10_GAMMA_L}
+    me_ratio = me_peak[0.02] / me_peak[0.01]
+    out.append(Claim(
+        "fig10_me_cooling_barely_changes_with_gamma_L",
+        "Fig. 10 inset: the master equation shows no such decrease (ours: max J_C(Gamma_L = "
+        "0.02) / max J_C(0.01) over dT in [0, 1], Eqs. 14-19; 'no large decrease' read as "
+        "> 0.5)", 1.0, me_ratio, "1", bool(me_ratio > 0.5),
+        f"Agreement means ours > 0.5 (max J_C = {me_peak[0.01]:.4g} and {me_peak[0.02]:.4g})."))
+    negf_best = max(peak.values())
+    neglect_best = max(scans[(gl, "neglect")].max() for gl in FIG10_GAMMA_L)
+    out.append(Claim(
+        "fig10_me_much_larger_than_negf",
+        "Fig. 10: 'the cooling from the master equation is much larger than from NEGF' (ours: "
+        "largest ME cooling / largest NEGF cooling over Gamma_L and dT; 'much larger' read as "
+        "> 10; no NEGF cooling counts as infinitely larger)",
+        10.0, max(me_peak.values()) / negf_best if negf_best > 0 else None, "1",
+        bool(negf_best <= 0 or max(me_peak.values()) / negf_best > 10),
+        ("Causal reading: " + ("no NEGF cooling at any Gamma_L and dT" if negf_best <= 0
+                               else f"largest NEGF J_C = {negf_best:.3g}")
+         + "; with Re Sigma^r dropped the "
+         f"ratio is {max(me_peak.values()) / neglect_best:.3g}. "
+         "Holds in both readings.")))
+    weak = {rp: max(negf_point(x, gamma_L=0.02, options=NEGFOptions(real_part=rp),
+                               **dict(FIG10, delta_z=0.02)).current_C for x in (0.1, 0.3, 1.0))
+            for rp in _READINGS}
+    out.append(Claim(
         "negf_no_cooling_weak_nonlinearity",
-        "NEGF gives no cooling for Delta_z << pi*Gamma*eps (here Delta_z = 0.02, "
-        "dT = 0.3, other Fig. 10 parameters, Gamma_L = 0.02): J_C",
-        None, j_weak, J_UNIT,
-        note="paper: no cooling (J_C <= 0); ours <= 0 means agreement in sign"))
+        "NEGF gives no cooling for Delta_z << pi*Gamma*eps (= 0.126 at Gamma = 0.02, eps = 2): "
+        "largest J_C over dT in {0.1, 0.3, 1} at Delta_z = 0.02, other Fig. 10 parameters, "
+        "Gamma_L = 0.02 (the statement means <= 0)",
+        0.0, weak[DEFAULT_READING], J_UNIT, bool(weak[DEFAULT_READING] <= 0),
+        f"Agreement means ours <= 0; with Re Sigma^r dropped: {weak['neglect']:.3g} (also no "
+        "cooling)."))
     with warnings.catch_warnings():  # KK reading: outside the second-order premise (caption)
         warnings.filterwarnings("ignore", ".*exchange bubble perturbative", PremiseWarning)
         j0 = max(abs(negf_point(0.0, gamma_L=gl, options=NEGFOptions(real_part=rp),
