@@ -756,9 +756,10 @@ FIGURES = [
            compute_fig2, plot_fig2),
     Figure("fig3_lambda_and_maps", CAP_COMMON + "(a, b) T_cav/T_atom vs lambda/2pi in [0, 8] "
            "GHz (our range) on resonance for both g readings, T_bath = 10 K, kappa = 1e4 1/s. "
-           "The paper's monotonic decrease for two atoms (b) holds only where the stream "
-           "dominates (literal g); at the phi-reading the 10 K bath dominates and T_cav rises "
-           "with lambda for both couplings (larger Z, smaller r2 - r1). "
+           "The paper's monotonic decrease for two atoms (b) holds with the literal g only "
+           "up to lambda/2pi ~ 6.9 GHz (over the whole 0-8 GHz only in the kappa -> 0 "
+           "limit); at the phi-reading the 10 K bath dominates and T_cav rises with lambda "
+           "for both couplings (larger Z, smaller r2 - r1). "
            "(c, d) log10(T_cav/T_atom) over Delta/2pi in [-1, 1] GHz and g/2pi in [0.1 MHz, "
            "1 GHz] (log), our ranges; black contour: T_cav = T_atom (two-atom only); dashed "
            "white: phi = 0.1.", compute_fig3, plot_fig3),
