@@ -1,5 +1,7 @@
 """Phaseonium collision model (seed 001): exact Kraus maps, fixed points, cascade, limits."""
 
+import warnings
+
 import numpy as np
 import pytest
 import qutip
@@ -210,6 +212,9 @@ def test_continuous_limit_b7_is_approached_as_theta_goes_to_zero():
     me = qutip.mesolve(h, rho0, times, c_ops, e_ops=nums,
                        options={"atol": 1e-11, "rtol": 1e-9})
     cont = np.array([np.real(e) for e in me.expect])
+    # B7 is quadratic: the closed moment equations give the same photon numbers exactly
+    moments = ph.cascade_master_equation_photons(alpha, phi, kappa, (0.6, 0.6), times)
+    assert np.abs(moments - cont).max() < 1e-6
     devs = []
     for theta in (0.2, 0.1, 0.05):
         dt = theta**2 / kappa
@@ -267,3 +272,40 @@ def test_sector_fixed_points_single_cavity_and_cascade_are_gibbs():
     fp = sec.density_matrix(sec.fixed_point())
     g = np.diag(ph.gibbs_populations(t_phi, n_max))
     assert np.abs(fp - np.kron(g, g)).max() < 1e-12
+
+
+def test_population_step_is_the_kraus_map_on_populations():
+    p0 = ph.gibbs_populations(1.0, 12)
+    for alpha, phi, theta in PARAMS:
+        rho = KrausMap(ph.kraus_operators(alpha, phi, theta, 12)).apply(qutip.Qobj(np.diag(p0)))
+        assert np.abs(np.real(rho.diag()) - ph.population_step(p0, alpha, phi, theta)).max() \
+            < 1e-14
+
+
+FIG3_DT = {"fast": (0.05, 0.10, 0.15, 0.55, 0.60, 0.65), "slow": (1.15, 1.25, 1.35)}
+
+
+@pytest.mark.parametrize("phi", [1.585589386, 2.404315987])  # T* = 0.5, 1.5 (Fig. 3)
+def test_near_trapping_flags_fig3_slow_collision_times_only(phi):
+    # Fig. 3 from T = 1: Dt = 1.15-1.35 take 10-300 x longer than Dt ~ 0.6 to settle
+    # (theta sqrt(2m) ~ pi at m = 3, 4); the small Dt are slow for another reason (weak
+    # coupling) and must not be flagged as trapping
+    temps = (1.0, ph.steady_temperature(0.25, phi))
+    ratios = {dt: ph.relaxation_bottleneck(0.25, phi, dt, temps)["ratio"]
+              for dts in FIG3_DT.values() for dt in dts}
+    assert all(ratios[dt] < 0.2 for dt in FIG3_DT["slow"]), ratios
+    assert all(ratios[dt] > 0.4 for dt in FIG3_DT["fast"]), ratios
+    with pytest.warns(PremiseWarning, match="near-trapping"):
+        ph.simulate_cascade(0.25, phi, 1.25, 1, 20, (1.0, 1.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PremiseWarning)
+        ph.simulate_cascade(0.25, phi, 0.6, 1, 20, (1.0, 1.0))
+
+
+def test_near_trapping_ignores_unpopulated_levels():
+    # Dt = 0.55: theta sqrt(2m) = 0.99 pi at m = 16, far above the populated levels; a long
+    # ladder (all levels a T = 10 state fills) has a tiny gap there, the populated one not
+    populated = ph.relaxation_bottleneck(0.25, 1.585589386, 0.55, (1.0, 0.5))
+    whole = ph.relaxation_bottleneck(0.25, 1.585589386, 0.55, (10.0,))
+    assert populated["ratio"] > 0.5 and whole["ratio"] < 0.2
+    assert whole["link"] == 16

@@ -50,6 +50,8 @@ from typing import ClassVar
 
 import numpy as np
 import qutip
+import scipy.linalg
+import scipy.sparse
 
 from ..core import checks
 from ..core.thermal import apparent_temperature as _apparent_temperature
@@ -273,6 +275,96 @@ def _check_trapping(theta, n_max, tol=1e-3):
         stacklevel=4, theta=float(theta), min_abs_sin=worst)
 
 
+def population_rates(alpha, phi, theta, n_max: int):
+    r"""Jump probabilities per collision of the single-cavity map on Fock populations (Eq. C3).
+
+    The map of Eq. 11 creates no coherences, so the populations evolve alone, as a
+    birth–death chain. Returns ``(up, down)``, each of shape ``theta.shape + (n_max + 1,)``:
+    ``up[n]`` :math:`= P(n\to n+1) = (\gamma_\alpha/2)\sin^2\theta\sqrt{2(n+1)}` (0 at
+    ``n_max``, the truncation) and ``down[n]`` :math:`= P(n\to n-1) =
+    (\gamma_\beta/2)\sin^2\theta\sqrt{2n}`.
+    """
+    _, _, s_up, s_dn = mode_tables(theta, n_max)
+    ga = np.asarray(gamma_alpha(alpha), float)
+    gb = np.asarray(gamma_beta(alpha, phi), float)
+    return ga[..., None] * s_up**2, gb[..., None] * s_dn**2
+
+
+def population_step(p, alpha, phi, theta) -> np.ndarray:
+    """One collision of the single-cavity map (Eq. 11) on Fock populations ``p``
+    (shape ``(..., n_max + 1)``; ``alpha``, ``phi``, ``theta`` broadcast over ``...``)."""
+    p = np.asarray(p, float)
+    up, dn = population_rates(alpha, phi, theta, p.shape[-1] - 1)
+    out = p * (1 - up - dn)
+    out[..., 1:] += (up * p)[..., :-1]
+    out[..., :-1] += (dn * p)[..., 1:]
+    return out
+
+
+def populated_levels(temperatures, omega=1.0, populated=0.99) -> int:
+    """The smallest ``n_p`` such that levels ``0..n_p`` hold at least ``populated`` of the
+    population of every Gibbs state at ``temperatures``."""
+    t = float(np.max(temperatures))
+    q = np.exp(-omega / t)
+    return max(int(np.ceil(np.log(1 - populated) / np.log(q))) - 1, 1)
+
+
+def relaxation_bottleneck(alpha, phi, theta, temperatures, omega=1.0,
+                          populated=0.99) -> dict:
+    r"""Slowest relaxation rate of the single-cavity map on its populated levels vs a typical one.
+
+    Levels :math:`0..n_p` hold at least ``populated`` of the population of the hottest Gibbs
+    state in ``temperatures`` (pass the steady :math:`T_\phi` and the initial temperatures:
+    levels nobody populates cannot slow anything). On them the populations follow a
+    birth–death chain whose link :math:`m-1\leftrightarrow m` has strength
+    :math:`s_m = \sin^2\theta\sqrt{2m}` (:func:`population_rates`); a link with
+    :math:`\theta\sqrt{2m}` near a multiple of :math:`\pi` is a bottleneck. Returns
+    ``slowest`` (:math:`1-\lambda_1` of that chain, per collision), ``typical`` (the same
+    with every link at the median strength of the populated links: the ladder without its
+    bottleneck), ``ratio`` = slowest / typical, ``n_populated`` and the weakest link
+    ``link`` with its ``strength`` and ``phase`` :math:`\theta\sqrt{2m}`.
+    """
+    n_p = populated_levels(temperatures, omega, populated)
+    m = np.arange(1, n_p + 1)
+    strength = np.sin(abs(float(theta)) * np.sqrt(2 * m))**2
+    ga, gb = float(gamma_alpha(alpha)), float(gamma_beta(alpha, phi))
+
+    def rate(s):
+        gen = np.zeros((n_p + 1, n_p + 1))
+        i = m - 1
+        gen[i + 1, i] += ga / 2 * s
+        gen[i, i] -= ga / 2 * s
+        gen[i, i + 1] += gb / 2 * s
+        gen[i + 1, i + 1] -= gb / 2 * s
+        ev = np.sort(np.real(np.linalg.eigvals(gen)))
+        return float(-ev[-2])
+
+    slow, typical = rate(strength), rate(np.full(n_p, np.median(strength)))
+    weak = int(np.argmin(strength))
+    return {"slowest": slow, "typical": typical,
+            "ratio": slow / typical if typical > 0 else float("nan"), "n_populated": n_p,
+            "link": int(m[weak]), "strength": float(strength[weak]),
+            "phase": float(abs(float(theta)) * np.sqrt(2 * m[weak]))}
+
+
+def _check_near_trapping(alpha, phi, theta, temperatures, omega=1.0, ratio_min=0.2):
+    """Warn when a populated link's :math:`\\theta\\sqrt{2m}` is near a multiple of
+    :math:`\\pi`: the slowest relaxation rate falls below ``ratio_min`` x the typical one."""
+    t_star = steady_temperature(alpha, phi, omega, outside="nan")
+    if not np.isfinite(t_star) or float(theta) == 0:
+        return True
+    b = relaxation_bottleneck(alpha, phi, theta, (float(t_star), *temperatures), omega)
+    return check_premise(
+        not b["ratio"] < ratio_min,
+        "no near-trapping state (theta sqrt(2m) not close to a multiple of pi on the "
+        "populated levels)",
+        f"the link {b['link'] - 1} <-> {b['link']} is nearly cut (theta sqrt(2m) = "
+        f"{b['phase']:.3f}, {b['phase'] / np.pi:.3f} pi): thermalization is "
+        f"{1 / b['ratio']:.3g} times slower than on a ladder without this bottleneck",
+        stacklevel=4, theta=float(theta), slowest_rate=b["slowest"],
+        typical_rate=b["typical"], ratio=b["ratio"], n_populated=b["n_populated"])
+
+
 def kraus_operators(alpha, phi, theta, n_max: int) -> list[qutip.Qobj]:
     r"""The five Kraus operators of the single-cavity map (seed 001, Eq. 12).
 
@@ -374,6 +466,37 @@ def cascade_master_equation(alpha, phi, rate_scale, n_max: int):
     b = qutip.tensor(qutip.qeye(n_max + 1), qutip.destroy(n_max + 1))
     h = 0.5j * (gb - ga) * (a.dag() * b - b.dag() * a)
     return h, [np.sqrt(ga) * (a.dag() + b.dag()), np.sqrt(gb) * (a + b)]
+
+
+def cascade_master_equation_photons(alpha, phi, rate_scale, t_initial, times):
+    r"""Mean photon numbers of both cavities under Eq. B7, exactly (no Fock truncation).
+
+    B7 is quadratic, so the second moments close (App. E, Eq. E5): with
+    :math:`\kappa = (\gamma'_\beta-\gamma'_\alpha)/2`,
+    :math:`\dot N_{11} = -2\kappa N_{11} + \gamma'_\alpha`,
+    :math:`\dot N_{22} = -2\kappa(N_{22} + 2\,\mathrm{Re}\,N_{12}) + \gamma'_\alpha`,
+    :math:`\dot N_{12} = -2\kappa(N_{11} + N_{12}) + \gamma'_\alpha`
+    (:math:`N_{11} = \langle a^\dagger a\rangle`, :math:`N_{22} = \langle b^\dagger b\rangle`,
+    :math:`N_{12} = \langle a^\dagger b\rangle`, real for thermal product initial states).
+    Cavities start in Gibbs states at ``t_initial``; ``times`` must be evenly spaced from 0.
+    Returns shape (2, len(times)).
+    """
+    k = float(checks.positive("rate_scale", rate_scale))
+    ga, gb = float(gamma_alpha(alpha)) * k, float(gamma_beta(alpha, phi)) * k
+    kap = (gb - ga) / 2
+    # x = (N11, N22, 2 Re N12, 1)
+    gen = np.array([[-2 * kap, 0, 0, ga], [0, -2 * kap, -2 * kap, ga],
+                    [-4 * kap, 0, -2 * kap, 2 * ga], [0, 0, 0, 0]])
+    times = np.asarray(times, float)
+    if times[0] != 0 or (times.size > 2 and not np.allclose(np.diff(times), times[1])):
+        raise ValueError("times must be evenly spaced from 0")
+    step = scipy.linalg.expm(gen * (times[1] if times.size > 1 else 0.0))
+    x = np.array([*(1 / np.expm1(1 / np.asarray(t_initial, float))), 0.0, 1.0])
+    out = np.empty((2, times.size))
+    for i in range(times.size):
+        out[:, i] = x[:2]
+        x = step @ x
+    return out
 
 
 # ------------------------------------------------------------------------------------
@@ -532,6 +655,7 @@ def simulate_cascade(alpha, phi, dt, n_steps: int, n_max: int, t_initial=(1.0, 1
         n_runs, n_steps)
     if dt_noise == 0:
         _check_trapping(dt, n_max)
+        _check_near_trapping(alpha, phi, dt, t_initial, omega)
     p0 = [np.tile(gibbs_populations(t, n_max, omega), (n_runs, 1)) for t in t_initial]
     if phi_noise == 0 and dt_noise == 0:
         steady_temperature(alpha, phi, omega)  # raises outside the domain of Eq. 16
@@ -564,13 +688,21 @@ def simulate_cascade(alpha, phi, dt, n_steps: int, n_max: int, t_initial=(1.0, 1
         vec = np.where(on_diag[:, None], p0[0][:, k1].T * p0[1][:, k2].T, 0.0)
         w = np.array([np.where(on_diag, k1, 0), np.where(on_diag, k2, 0),
                       on_diag & (k1 == n_max), on_diag & (k2 == n_max)], dtype=float)
+        w = scipy.sparse.csr_matrix(w)  # nonzero on the populations only
         gb_half = gamma_beta(alpha, phis) / 2  # (runs, n_steps)
         p_dark = 1 - a2 - gb_half
-        me_mat, mp_mat = m_e.matrix, m_p.matrix
+        # one stacked product per step: [a2 M_e; M_+] @ vec (the weight gamma_beta,k / 2
+        # is a per-run scalar, so it multiplies the column after the product)
+        stacked = scipy.sparse.vstack([a2 * m_e.matrix, m_p.matrix], format="csr")
+        size = m_e.size
         for k in range(n_steps + 1):
             if k:
-                vec = a2 * (me_mat @ vec) + mp_mat @ (vec * gb_half[:, k - 1]) \
-                    + vec * p_dark[:, k - 1]
+                both = stacked @ vec
+                vec *= p_dark[:, k - 1]
+                vec += both[:size]
+                lower = both[size:]
+                lower *= gb_half[:, k - 1]
+                vec += lower
             if k == recorded[j]:
                 obs = w @ vec
                 n1[:, j], n2[:, j] = obs[0], obs[1]
@@ -689,6 +821,7 @@ class PhaseoniumCavity(Model):
 
     def kraus(self) -> list[qutip.Qobj]:
         _check_trapping(self.theta, self.n_max)
+        _check_near_trapping(self.alpha, self.phi, self.theta, (), self.omega)
         return kraus_operators(self.alpha, self.phi, self.theta, self.n_max)
 
     def collision_map(self) -> KrausMap:
@@ -698,6 +831,7 @@ class PhaseoniumCavity(Model):
     def cascade_map(self) -> KrausMap:
         """Two-cavity cascade map (Eq. 22–24)."""
         _check_trapping(self.theta, self.n_max)
+        _check_near_trapping(self.alpha, self.phi, self.theta, (), self.omega)
         return KrausMap(cascade_kraus_operators(self.alpha, self.phi, self.theta, self.n_max))
 
     def steady_state(self) -> qutip.Qobj:
