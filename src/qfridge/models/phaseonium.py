@@ -40,7 +40,10 @@ Readings made here (see docs/seed001.md):
 * Trapping angles: if :math:`\sin(\theta\sqrt{2m}) = 0` for some
   :math:`1 \le m \le n_{\max}`, the link :math:`m-1 \leftrightarrow m` is cut and the fixed
   point is not unique (the paper's "for every initial state" fails); a
-  :class:`~qfridge.core.validity.PremiseWarning` is emitted.
+  :class:`~qfridge.core.validity.PremiseWarning` is emitted. *Near* such an angle on a
+  populated level, thermalization slows by orders of magnitude: the slowest relaxation
+  rate of the populated ladder is compared with the ladder's without its bottleneck
+  (:func:`relaxation_bottleneck`) and a warning names both.
 """
 
 from __future__ import annotations
