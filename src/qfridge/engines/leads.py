@@ -56,7 +56,7 @@ filled (:math:`\theta_+ = 0`).
 \gamma_+ = \gamma`; fermion: every mode), so the coherence between
 :math:`|g,E_i\rangle` and :math:`|\kappa,E_j\rangle` decays at :math:`\gamma/2`:
 ``broadening = gamma / 2`` is the Lorentzian half-width that reproduces exact Lindblad
-dynamics near resonances and (near-)degeneracies (DESIGN erratum for 002; measured in
+dynamics near resonances and (near-)degeneracies (erratum for 002, docs/seed002.md; measured in
 ``tests/test_leads.py``). With ``broadening = 0`` a transition whose energy lies in the
 lead's excitation spectrum has an infinite rate: it is kept as ``inf`` and
 :meth:`LeadRates.populations` refuses it, naming the transition.
@@ -76,7 +76,7 @@ lead's excitation spectrum has an infinite rate: it is kept as ``inf`` and
 * *The lead's width is small* (:math:`\gamma \ll` the detuning of every allowed
   transition from the lead's excitation spectrum), checked when ``broadening == 0``.
 
-**Readings of the paper** (DESIGN errata for 002 where marked):
+**Readings of the paper** (errata for 002 where marked; docs/seed002.md):
 
 * the qubit lead's gap is :math:`\Delta_L` (:math:`H_L = -\Delta_L\sigma^z/2`; A1's
   :math:`-\Delta_L\sigma^z`, a gap :math:`2\Delta_L`, fails A2 — erratum); Eq. 2's
@@ -677,7 +677,7 @@ class QubitLead:
     r"""A single-qubit lead (Eq. 2, App. A1–A2).
 
     :math:`H_L = -\Delta_L\sigma^z/2` (Pauli :math:`\sigma^z`; ground state
-    :math:`\uparrow`, gap :math:`\Delta_L` — the DESIGN erratum), coupled through
+    :math:`\uparrow`, gap :math:`\Delta_L` — an erratum, docs/seed002.md), coupled through
     :math:`H_{SL} = \sigma^+ S^- + \nu\sigma^+ S^+ + \mathrm{h.c.}` (A5; :math:`\nu = 0`
     is the :math:`U(1)` coupling of A3/A4), with jump operators
     :math:`\sqrt{\gamma_-}\sigma^+` (cooling) and :math:`\sqrt{\gamma_+}\sigma^-`,

@@ -6,7 +6,7 @@ global, the batched Pauli :class:`~qfridge.engines.rates.RateEquation`, the coll
 hands its per-bath currents and the baths' temperatures to one :class:`Thermodynamics`,
 so that every quantity below has one definition (docs/thermodynamics.md).
 
-Conventions (:math:`\hbar = k_B = 1`; DESIGN's sign):
+Conventions (:math:`\hbar = k_B = 1`; the sign of docs/units.md):
 
 * :math:`J_b > 0`: energy leaves bath :math:`b` into the machine.
 * A bath at :math:`T_b = \infty` (:class:`~qfridge.core.baths.WorkReservoir`) exchanges
