@@ -88,7 +88,9 @@ def test_redfield_against_the_exact_pseudomode_reference():
     h = sm1.dag() * sm1 + sm2.dag() * sm2 + 0.002 * (sm1.dag() * sm2 + sm2.dag() * sm1)
     couplings = [(lorentzian_bath("h", 0.3, 0.01), sm1 + sm1.dag()),
                  (lorentzian_bath("c", 0.15, 0.01), sm2 + sm2.dag())]
-    exact = embed(h, couplings, levels=6).heat_currents()["h"]
+    embedded = embed(h, couplings, levels=6)
+    assert embedded.check_equilibrium() < 1e-6     # resonant modes: the mapping holds at T > 0
+    exact = embedded.heat_currents()["h"]
     rf = Redfield(h, couplings)
     j_rf = rf.heat_currents(rf.solve())["h"]
     with warnings.catch_warnings():
@@ -119,3 +121,23 @@ def test_refusals():
         embed(h, [(lorentzian_bath("h", 0.5, 0.1), qutip.destroy(2))])
     with pytest.raises(ValueError, match="pseudomode width"):
         PseudomodeSpectralDensity([(0.1, 1.0, 0.0)])
+
+
+def test_equilibrium_check_passes_on_resonance_and_catches_detuned_modes():
+    """At equal temperatures every current must vanish. Resonant modes: it does (the
+    mapping is consistent). Two modes at 2.0 and 2.2 on one qubit at 2.0 (seed 004
+    Fig. 10's L and R filters), T = 1: the qubit samples R's tail, where R's damping
+    gives n(2.2) instead of n(2.0), and heat circulates L -> R: warned with the numbers."""
+    h, a = qutip.num(2), qutip.sigmax()
+    resonant = [(lorentzian_bath("h", 0.3, 0.02), a), (lorentzian_bath("c", 0.15, 0.02), a)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PremiseWarning)
+        assert embed(h, resonant, levels=6).check_equilibrium() < 1e-9
+    detuned = [(lorentzian_bath("L", 1.3, 0.3, omega=2.0, kappa=0.08), a),
+               (lorentzian_bath("R", 1.0, 0.3, omega=2.2, kappa=0.088), a)]
+    emb = embed(2.0 * h, detuned, levels=10)
+    with pytest.warns(PremiseWarning, match="pseudomode thermal factor") as rec:
+        ratio = emb.check_equilibrium()
+    assert ratio > 0.01
+    found = [w.message for w in rec if w.message.premise == "pseudomode thermal factor"]
+    assert found[0].values["equilibrium_current"] > 0

@@ -272,9 +272,11 @@ def weak_coupling_comparison(coupling_scales=(0.01, 0.003), delta_z_over_kappa: 
 DEFAULT_READING = "kramers_kronig"
 
 _NO_EXACT = ("No exact reference settles the readings yet: the pseudomode embedding "
-             "(qfridge.engines.pseudomode) of these filters needs g = 1/sqrt(2) k_BT per mode "
-             "(Eq. 3's area pi), i.e. two resonators and three strongly coupled modes with "
-             ">= 6 Fock levels each (7776 states), beyond this machine's budget for a claim.")
+             "(qfridge.engines.pseudomode; g = 1/sqrt(2) k_BT per filter, Eq. 3's area pi) "
+             "solves in 2 s but is not exact at T = 1 here: the L and R filters sit 0.2 apart, "
+             "and the modes' local damping drives a spurious 2.7e-3 between L and R with all "
+             "baths at T (Embedding.check_equilibrium), larger than J_C; a T = 0 mapping of "
+             "the thermal spectral density is needed (docs/thermodynamics.md).")
 
 
 def _cooling_scan(gamma_L: float, reading: str, d_t: np.ndarray) -> np.ndarray:
