@@ -85,14 +85,20 @@ class Embedding:
         self.system_dims = system_dims
         self._build = (hamiltonian, couplings)
         self._levels = levels
+        self._equilibrium_checked = False
 
     def solve(self, check: bool = True):
         """The steady state of system + modes (a
         :class:`~qfridge.engines.steady.SteadyState`); ``check`` warns when a mode's top
-        Fock level holds more than :data:`TRUNCATION_TOL`."""
+        Fock level holds more than :data:`TRUNCATION_TOL` and, on the first solve, runs
+        :meth:`check_equilibrium` (one more solve) so that a broken thermal factor is never
+        silent."""
         state = self.master_equation.solve()
         if check:
             self.check_truncation(state.rho)
+            if not self._equilibrium_checked:
+                self._equilibrium_checked = True
+                self.check_equilibrium(machine=self.master_equation.heat_currents(state.rho))
         return state
 
     def top_populations(self, rho) -> list[float]:
@@ -110,8 +116,7 @@ class Embedding:
 
     def reduced_state(self, rho) -> qutip.Qobj:
         """The system's state: the modes traced out."""
-        return rho.ptrace(0) if len(self.system_dims) == 1 else \
-            rho.ptrace(list(range(len(self.system_dims))))
+        return rho.ptrace(list(range(len(self.system_dims))))
 
     def heat_currents(self, rho=None) -> dict[str, float]:
         """Heat current out of every original bath (positive = the bath loses energy)."""
@@ -127,18 +132,24 @@ class Embedding:
     #: built) accepted by :meth:`check_equilibrium` without a PremiseWarning.
     EQUILIBRIUM_TOL = 1e-3
 
-    def check_equilibrium(self, temperature: float | None = None) -> float:
-        """Solve the same embedding with every bath at ``temperature`` (default: the lowest
+    def check_equilibrium(self, temperature: float | None = None, machine=None) -> float:
+        r"""Solve the same embedding with every bath at ``temperature`` (default: the lowest
         bath temperature), where every heat current must vanish, and warn
         (PremiseWarning "pseudomode thermal factor") when the largest spurious current
-        exceeds :data:`EQUILIBRIUM_TOL` of the machine's largest current. Returns that
-        ratio (0 for an exact mapping)."""
+        exceeds :data:`EQUILIBRIUM_TOL` of the machine's largest current (``machine``: its
+        currents when already solved; floored at :math:`10^{-9}\sum_m\kappa_m\Omega_m`
+        so that a machine at equilibrium is not judged against its own rounding). Returns
+        that ratio (0 for an exact mapping)."""
         h_s, couplings = self._build
         temps = [float(bath.temperature) for bath, _ in couplings]
         t_eq = min(temps) if temperature is None else float(temperature)
-        same = [(replace(bath, temperature=t_eq), op) for bath, op in couplings]
-        spurious = embed(h_s, same, levels=self._levels).heat_currents()
-        scale = max(abs(j) for j in self.heat_currents().values()) or 1.0
+        same = embed(h_s, [(replace(bath, temperature=t_eq), op) for bath, op in couplings],
+                     levels=self._levels).master_equation
+        spurious = same.heat_currents(same.solve().rho)
+        if machine is None:
+            machine = self.master_equation.heat_currents(self.master_equation.solve().rho)
+        floor = 1e-9 * sum(m.width * m.frequency for m in self.modes)
+        scale = max(max(abs(j) for j in machine.values()), floor)
         worst = max(abs(j) for j in spurious.values())
         ratio = worst / scale
         check_premise(
