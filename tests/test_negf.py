@@ -269,6 +269,10 @@ def test_fig10_quick_dataset():
     assert float(ds.J_C_negf.sel(real_part="kramers_kronig").isel(delta_T=-1).max()) < 0
     # the master equation cools far more than NEGF (the paper's Fig. 10 vs its inset)
     assert float(ds.J_C_me.isel(delta_T_me=-1).min()) > 100 * float(neg.max())
+    # the exact reference heats C at every dT > 0 (docs/negf.md), like the causal reading
+    ref = ds.J_C_reference
+    assert float(abs(ref.isel(delta_T_ref=0)).max()) < 1e-14
+    assert float(ref.isel(delta_T_ref=slice(1, None)).max()) < 0
     with pytest.warns(PremiseWarning, match="exchange bubble perturbative"):
         s4.negf_point(0.5, gamma_L=0.02, **FIG10)  # Kramers-Kronig reading warns when alone
     fig = s4.plot_fig10(ds, Context(quick=True))

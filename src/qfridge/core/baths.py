@@ -72,6 +72,23 @@ class OhmicSpectralDensity(SpectralDensity):
         return self.alpha * omega * np.exp(-omega / self.cutoff)
 
 
+@dataclass(frozen=True)
+class LinearSpectralDensity(SpectralDensity):
+    r"""Ohmic without a smooth cutoff: :math:`K(\omega) = s\,\omega` for
+    :math:`0 < \omega \le \epsilon_c` (the residual width of seed 004's Eq. 3 filter)."""
+
+    slope: float
+    cutoff: float = np.inf
+
+    def __post_init__(self):
+        checks.non_negative("slope", self.slope)
+        if not self.cutoff > 0:
+            raise ValueError(f"cutoff must be > 0, got {self.cutoff!r}")
+
+    def _evaluate(self, omega):
+        return np.where(omega <= self.cutoff, self.slope * omega, 0.0)
+
+
 def lorentzian_filter(omega, coupling, center, cutoff=np.inf):
     r"""Seed 004, Eq. 3 with an upper cutoff, vectorised over every argument.
 
@@ -140,6 +157,16 @@ class LorentzianSpectralDensity(SpectralDensity):
     def _evaluate(self, omega):
         return lorentzian_filter(omega, self.coupling, self.center, self.cutoff)
 
+    def pseudomodes(self) -> tuple:
+        r"""Eq. 3 as one damped mode: :math:`K = g^2\kappa(\omega)/((\omega-\Omega)^2 +
+        \kappa(\omega)^2/4)` with :math:`g^2 = 1/2` and the residual (Ohmic) width
+        :math:`\kappa(\omega) = 2\Gamma\omega\,\Theta(\epsilon_c - \omega)`; ``()`` when
+        :math:`\Gamma = 0`. See :func:`qfridge.engines.pseudomode.embed`."""
+        if self.coupling == 0:
+            return ()
+        return ((np.sqrt(0.5), self.center, LinearSpectralDensity(2.0 * self.coupling,
+                                                                  self.cutoff)),)
+
 
 @dataclass(frozen=True)
 class RLCSpectralDensity(SpectralDensity):
@@ -202,6 +229,10 @@ class PseudomodeSpectralDensity(SpectralDensity):
     def _evaluate(self, omega):
         return sum(g**2 * kappa / ((omega - w0) ** 2 + 0.25 * kappa**2)
                    for g, w0, kappa in self.modes)
+
+    def pseudomodes(self) -> tuple:
+        r"""``(g, Omega, residual density)`` per mode; the residual is flat (:math:`\kappa`)."""
+        return tuple((g, w0, FlatSpectralDensity(kappa)) for g, w0, kappa in self.modes)
 
 
 @dataclass(frozen=True)

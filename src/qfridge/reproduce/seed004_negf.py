@@ -28,6 +28,7 @@ from ..core.baths import BosonicBath, LorentzianSpectralDensity
 from ..core.validity import PremiseWarning
 from ..engines.lindblad import MasterEquation, Transition
 from ..engines.negf import EnergyGrid, NEGFOptions, NEGFResult, solve_kerr_resonators
+from ..engines.pseudomode import embed
 from .registry import Claim, Figure
 
 J_UNIT = "(k_B T)^2/hbar"
@@ -86,6 +87,53 @@ def negf_point(delta_T: float, *, eps1: float = 2.0, eps2: float = 2.0, delta_z:
                                  options=options, coupling_scale=coupling_scale)
 
 
+def _resonators(levels: int, eps1: float, eps2: float, delta_z: float):
+    r""":math:`a_1, a_2` and :math:`H = \epsilon_1 n_1 + \epsilon_2 n_2 + \Delta_z n_1 n_2`
+    (seed 004, Eq. 12) with ``levels`` Fock states per resonator."""
+    a1 = qutip.tensor(qutip.destroy(levels), qutip.qeye(levels))
+    a2 = qutip.tensor(qutip.qeye(levels), qutip.destroy(levels))
+    n1, n2 = a1.dag() * a1, a2.dag() * a2
+    return a1, a2, eps1 * n1 + eps2 * n2 + delta_z * n1 * n2
+
+
+#: Total excitations (resonators + filter modes) kept by the pseudomode reference. J_C at
+#: dT = 0.3 (Fig. 10, Gamma_L = 0.02): -1.150e-5 (8), -1.176e-5 (10), -1.182e-5 (12), i.e.
+#: 3 % below the converged value at 8, 0.7 % at 10 (tests/test_pseudomode.py, docs/negf.md).
+REFERENCE_EXCITATIONS = 8
+
+
+def pseudomode_reference(delta_T: float, *, eps1: float = 2.0, eps2: float = 2.0,
+                         delta_z: float = 0.2, gamma_L: float = 0.02, gamma_R: float = 0.02,
+                         gamma_C: float = 0.02, cutoff: float = 7.0, T: float = 1.0,
+                         T_C: float | None = None, filter_delta_z: float | None = None,
+                         max_excitations: int = REFERENCE_EXCITATIONS) -> dict:
+    r"""Strong-coupling reference for the resonator fridge: no NEGF approximation.
+
+    Each Eq. 3 filter is exactly a damped mode (:math:`g = 1/\sqrt2`, frequency
+    :math:`\Omega_\eta`, residual Ohmic width :math:`2\Gamma_\eta\omega`) coupled to its
+    resonator by exchange; the two resonators, the three modes and the Kerr term are solved
+    together (:func:`qfridge.engines.pseudomode.embed`, ``residual="global"``: the residual
+    baths with the thermal factor of each Bohr frequency), truncated at ``max_excitations``
+    in total. At :math:`\Delta_z = 0`, where the causal NEGF is exact, the occupation and
+    :math:`J_L` agree with it to 0.5 % and 0.4 % (10 excitations): the residual's
+    Born–Markov error.
+    Returns ``{"J": currents, "n1", "n2", "top_population", "secular_coherence"}``
+    (currents positive = energy leaves the bath).
+    """
+    baths1, baths2 = fridge_baths(delta_T, eps1=eps1, eps2=eps2, delta_z=delta_z,
+                                  gamma_L=gamma_L, gamma_R=gamma_R, gamma_C=gamma_C,
+                                  cutoff=cutoff, T=T, T_C=T_C, filter_delta_z=filter_delta_z)
+    max_excitations = checks.integer_at_least("max_excitations", max_excitations, 1)
+    a1, a2, h = _resonators(max_excitations + 1, eps1, eps2, delta_z)
+    emb = embed(h, [(b, a1) for b in baths1] + [(b, a2) for b in baths2],
+                levels=max_excitations + 1, residual="global", max_excitations=max_excitations)
+    state = emb.solve(check=False)
+    return {"J": emb.heat_currents(state), "n1": emb.expect(a1.dag() * a1, state),
+            "n2": emb.expect(a2.dag() * a2, state),
+            "top_population": emb.top_populations(state)["shell"],
+            "secular_coherence": emb.secular_coherence(state)}
+
+
 def master_equation_point(delta_T: float, *, eps1: float = 2.0, eps2: float = 2.0,
                           delta_z: float = 0.2, gamma_L: float = 0.02, gamma_R: float = 0.02,
                           gamma_C: float = 0.02, cutoff: float = 7.0, T: float = 1.0,
@@ -102,10 +150,8 @@ def master_equation_point(delta_T: float, *, eps1: float = 2.0, eps2: float = 2.
     baths1, baths2 = fridge_baths(delta_T, eps1=eps1, eps2=eps2, delta_z=delta_z,
                                   gamma_L=gamma_L, gamma_R=gamma_R, gamma_C=gamma_C,
                                   cutoff=cutoff, T=T, T_C=T_C, filter_delta_z=filter_delta_z)
-    a1 = qutip.tensor(qutip.destroy(levels), qutip.qeye(levels))
-    a2 = qutip.tensor(qutip.qeye(levels), qutip.destroy(levels))
+    a1, a2, h = _resonators(levels, eps1, eps2, delta_z)
     n1, n2 = a1.dag() * a1, a2.dag() * a2
-    h = eps1 * n1 + eps2 * n2 + delta_z * n1 * n2
 
     def proj(k, which):
         basis = qutip.fock_dm(levels, k)
@@ -143,7 +189,11 @@ CAPTION_FIG10 = (
     "width exceeds its bath width 6-14 times, so the bubble is not perturbative (stored as "
     "xc_over_bath_width; <= 0.01 in (a)). Inset of (a): the sequential master equation "
     "(Eqs. 14-19 as a QuTiP Lindblad "
-    "with number-resolved jumps, N1 = N2 = 6 levels) on the same parameters. Energy grid "
+    "with number-resolved jumps, N1 = N2 = 6 levels) on the same parameters. Open circles "
+    "in (b): the strong-coupling reference without NEGF approximations (each filter an "
+    "embedded damped mode, Kerr term exact, 8 excitations, 6 in quick mode; "
+    "pseudomode_reference): C is "
+    "heated at every dT, like the causal reading, 1.5x more strongly. Energy grid "
     "[-3.15, 11.2] k_BT with spacing 2e-3 (4e-3 in quick mode).")
 
 
@@ -171,11 +221,17 @@ def compute_fig10(ctx) -> xr.Dataset:
                 sumrule[i, j, k] = res.sum_rules["A2"]
                 xc_ratio[i, j, k] = res.exchange_width_ratio
     me = np.zeros((len(FIG10_GAMMA_L), d_t_me.size))
+    d_t_ref = np.linspace(0.0, 1.0, ctx.pick(11, 6))
+    excitations = ctx.pick(REFERENCE_EXCITATIONS, 6)
+    ref = np.zeros((len(FIG10_GAMMA_L), d_t_ref.size))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PremiseWarning)
         for j, gl in enumerate(FIG10_GAMMA_L):
             for k, dt in enumerate(d_t_me):
                 me[j, k] = master_equation_point(float(dt), gamma_L=gl, **FIG10)["J"]["C"]
+            for k, dt in enumerate(d_t_ref):
+                ref[j, k] = pseudomode_reference(float(dt), gamma_L=gl,
+                                                 max_excitations=excitations, **FIG10)["J"]["C"]
     return xr.Dataset(
         {"J_C_negf": (("real_part", "gamma_L", "delta_T"), negf,
                       {"units": J_UNIT, "long_name": "J_C (NEGF), positive = C cooled"}),
@@ -187,13 +243,18 @@ def compute_fig10(ctx) -> xr.Dataset:
                                 {"units": "1", "long_name": "exchange width / bath width at "
                                  "the mean-field peak (premise: <= 1)"}),
          "J_C_me": (("gamma_L", "delta_T_me"), me,
-                    {"units": J_UNIT, "long_name": "J_C (master equation, Eqs. 14-19)"})},
+                    {"units": J_UNIT, "long_name": "J_C (master equation, Eqs. 14-19)"}),
+         "J_C_reference": (("gamma_L", "delta_T_ref"), ref,
+                           {"units": J_UNIT, "long_name": "J_C (pseudomode reference, "
+                            f"{excitations} excitations)"})},
         coords={"real_part": ("real_part", list(_READINGS), {"units": "1"}),
                 "gamma_L": ("gamma_L", np.array(FIG10_GAMMA_L), {"units": "1"}),
                 "delta_T": ("delta_T", d_t, {"units": "k_B T"}),
-                "delta_T_me": ("delta_T_me", d_t_me, {"units": "k_B T"})},
+                "delta_T_me": ("delta_T_me", d_t_me, {"units": "k_B T"}),
+                "delta_T_ref": ("delta_T_ref", d_t_ref, {"units": "k_B T"})},
         attrs={"grid_points": grid.points, "grid_min": grid.omega_min,
-               "grid_max": grid.omega_max, "me_levels": ME_LEVELS})
+               "grid_max": grid.omega_max, "me_levels": ME_LEVELS,
+               "reference_excitations": excitations})
 
 
 def plot_fig10(ds: xr.Dataset, ctx):
@@ -204,6 +265,11 @@ def plot_fig10(ds: xr.Dataset, ctx):
             y = ds.J_C_negf.sel(real_part=reading, gamma_L=gl)
             ax.plot(ds.delta_T, y * 1e6, color=colors.get(float(gl), "k"),
                     label=rf"$\Gamma_L = {float(gl):g}$")
+        if reading == "kramers_kronig":
+            for gl in ds.gamma_L.values:
+                ax.plot(ds.delta_T_ref, ds.J_C_reference.sel(gamma_L=gl) * 1e6, "o",
+                        mfc="none", mec=colors.get(float(gl), "k"), ms=5,
+                        label=rf"reference, $\Gamma_L = {float(gl):g}$")
         ax.axhline(0.0, color="0.6", lw=0.8)
         ax.set_xlabel(r"$\Delta T / T$")
         ax.set_ylabel(r"$J_C$  [$10^{-6}\,(k_BT)^2/\hbar$]")
@@ -271,12 +337,72 @@ def weak_coupling_comparison(coupling_scales=(0.01, 0.003), delta_z_over_kappa: 
 #: the paper never states (and it breaks the spectral sum rule). Both are reported.
 DEFAULT_READING = "kramers_kronig"
 
-_NO_EXACT = ("No exact reference settles the readings yet: the pseudomode embedding "
-             "(qfridge.engines.pseudomode; g = 1/sqrt(2) k_BT per filter, Eq. 3's area pi) "
-             "solves in 2 s but is not exact at T = 1 here: the L and R filters sit 0.2 apart, "
-             "and the modes' local damping drives a spurious 2.7e-3 between L and R with all "
-             "baths at T (Embedding.check_equilibrium), larger than J_C; a T = 0 mapping of "
-             "the thermal spectral density is needed (docs/thermodynamics.md).")
+#: dT of the reference scans in the claims: the paper's two maxima (0.15, 0.7) and around.
+REFERENCE_DT = (0.05, 0.15, 0.3, 0.7, 1.0, 1.5)
+#: Kerr strengths of the convergence test (filters kept at the Fig. 10 places, dT = 0.3).
+CONVERGENCE_DZ = (0.2, 0.1, 0.05)
+
+
+def _reference_scan(gamma_L: float) -> np.ndarray:
+    return np.array([pseudomode_reference(x, gamma_L=gamma_L, **FIG10)["J"]["C"]
+                     for x in REFERENCE_DT])
+
+
+def _at(values: np.ndarray, grid: np.ndarray, x: float) -> float:
+    """``values`` at the grid point closest to ``x``."""
+    return float(values[int(np.argmin(np.abs(grid - x)))])
+
+
+def _convergence_claim() -> Claim:
+    """NEGF (both readings) over the reference as the Kerr term shrinks: the second-order
+    bubble is exact to O(Delta_z^2), so the right reading's ratio must tend to 1."""
+    ratios = {rp: [] for rp in _READINGS}
+    for dz in CONVERGENCE_DZ:
+        pars = dict(FIG10, delta_z=dz)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PremiseWarning)
+            ref = pseudomode_reference(0.3, gamma_L=0.02, filter_delta_z=FIG10["delta_z"],
+                                       **pars)["J"]["C"]
+            for rp in _READINGS:
+                j = negf_point(0.3, gamma_L=0.02, filter_delta_z=FIG10["delta_z"],
+                               options=NEGFOptions(real_part=rp), **pars).current_C
+                ratios[rp].append(j / ref)
+    listing = {rp: ", ".join(f"{r:.3f}" for r in ratios[rp]) for rp in _READINGS}
+    return Claim.compare(
+        "negf_causal_reading_converges_to_reference",
+        "J_C(NEGF, Re Sigma^r by Kramers-Kronig) / J_C(exact reference) at Delta_z = "
+        f"{CONVERGENCE_DZ[-1]:g} (filters at the Fig. 10 places, Gamma_L = 0.02, dT = 0.3): "
+        "tends to 1 as Delta_z -> 0 for the right reading",
+        None, ratios["kramers_kronig"][-1], "1",
+        note=f"Ratios at Delta_z = {', '.join(f'{d:g}' for d in CONVERGENCE_DZ)}: causal "
+        f"{listing['kramers_kronig']}; Re Sigma^r dropped {listing['neglect']} (wrong sign at "
+        "every Delta_z). With 10 excitations the causal ratio is 0.678, 0.877, 0.989 and "
+        "1.022 at Delta_z = 0.2, 0.1, 0.05, 0.025: the causal NEGF is the reading that "
+        "converges to the exact answer, and at Fig. 10's Delta_z = 0.2 its second-order "
+        "bubble misses a third of the heating of C.")
+
+
+def _quadratic_claim() -> Claim:
+    """At Delta_z = 0 the fridge is quadratic and the causal NEGF is exact: the reference's
+    own error."""
+    pars = dict(FIG10, delta_z=0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PremiseWarning)
+        errors = []
+        for dt in (0.0, 0.3):
+            ref = pseudomode_reference(dt, gamma_L=0.02, filter_delta_z=FIG10["delta_z"],
+                                       max_excitations=10, **pars)
+            exact = negf_point(dt, gamma_L=0.02, filter_delta_z=FIG10["delta_z"], **pars)
+            errors.append((ref["n1"] / exact.occupation[0] - 1.0,
+                           ref["J"]["L"] / exact.currents["L"] - 1.0 if dt > 0 else None))
+    return Claim.compare(
+        "pseudomode_reference_exact_at_zero_kerr",
+        "|n_1(reference) / n_1(exact) - 1| at Delta_z = 0, dT = 0 (a quadratic machine, "
+        "where the causal NEGF is exact), 10 excitations",
+        None, abs(errors[0][0]), "1",
+        note=f"At dT = 0.3: n_1 off by {errors[1][0]:+.2%}, J_L by {errors[1][1]:+.2%}. The "
+        "Re Sigma^r-dropped NEGF gives n_1 = 0.052 instead of 0.305 here (-83 %) and J_L "
+        "+69 % too large.")
 
 
 def _cooling_scan(gamma_L: float, reading: str, d_t: np.ndarray) -> np.ndarray:
@@ -290,42 +416,52 @@ def _cooling_scan(gamma_L: float, reading: str, d_t: np.ndarray) -> np.ndarray:
 
 
 def claims(ctx) -> list[Claim]:
-    """NEGF numbers of seed 004 Sec. IV B (Fig. 10) and our own checks."""
+    """NEGF numbers of seed 004 Sec. IV B (Fig. 10), scored against the pseudomode
+    reference (:func:`pseudomode_reference`), and our own checks."""
     out = []
     d_t = np.linspace(0.0, 3.0, 31)
     scans = {(gl, rp): _cooling_scan(gl, rp, d_t) for gl in FIG10_GAMMA_L for rp in _READINGS}
-    peak = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PremiseWarning)   # truncation: stated in the notes
+        reference = {gl: _reference_scan(gl) for gl in FIG10_GAMMA_L}
+    ref_cools = {gl: bool(reference[gl].max() > 0) for gl in FIG10_GAMMA_L}
+    ref_text = ("Exact reference (pseudomode embedding of the three filters, Kerr term exact, "
+                f"{REFERENCE_EXCITATIONS} excitations, 3 % truncation error): J_C at dT = "
+                + ", ".join(f"{x:g}" for x in REFERENCE_DT) + ": {} ({}).")
     for gl, paper, tag in ((0.02, 0.15, "0p02"), (0.01, 0.7, "0p01")):
         x_neglect, j_neglect = _peak(scans[(gl, "neglect")], d_t)
         j = scans[(gl, DEFAULT_READING)]
-        cools = j.max() > 1e-9 * np.abs(j).max()   # above the rounding level of J_C(dT = 0)
-        peak[gl] = float(j.max()) if cools else 0.0
-        note = ("Reading: Re Sigma^r by Kramers-Kronig (causal, Eq. 22's definition). "
-                + (f"J_C <= 0 for every dT in [0, 3] (largest {j.max():.2g}, smallest "
-                   f"{j.min():.3g}): C is never cooled, so the paper's maximum is not "
-                   "reproduced; this reading's bubble is outside its perturbative premise "
-                   "(caption), so the failure may be the approximation's. " if not cools else
-                   "") +
-                f"With Re Sigma^r dropped (non-causal, sum rule ~0.42) the maximum is at "
-                f"dT = {x_neglect:.3g} T (J_C = {j_neglect:.3g}). " + _NO_EXACT)
-        ours = _peak(j, d_t)[0] if cools else None
+        r = reference[gl]
+        note = (ref_text.format(", ".join(f"{v:.3g}" for v in r),
+                                "C is cooled" if ref_cools[gl] else
+                                "C is heated at every dT: no maximum of cooling exists")
+                + f" Causal NEGF (Re Sigma^r by Kramers-Kronig): largest J_C {j.max():.2g} "
+                f"over dT in [0, 3] (C never cooled; at dT = 0.3 it is "
+                f"{_at(j, d_t, 0.3) / r[REFERENCE_DT.index(0.3)]:.2f} x the reference). "
+                f"Dropping Re Sigma^r (non-causal, sum rule ~0.42) cools C with a maximum at "
+                f"dT = {x_neglect:.3g} T (J_C = {j_neglect:.3g}): the paper's behaviour, but of "
+                "the wrong sign against the reference, so the paper's figure is not reproduced "
+                "by any causal treatment.")
+        cools = ref_cools[gl]
+        ours = _peak(r, np.asarray(REFERENCE_DT))[0] if cools else None
         out.append(Claim(f"fig10_dT_of_max_cooling_GL{tag}",
-                         f"NEGF J_C(dT) is largest at dT ~ {paper} T for Gamma_L = {gl} "
-                         "(ours: none when C is never cooled)", paper, ours, "T",
-                         bool(cools and abs(ours - paper) <= 0.3 * paper),
+                         f"J_C(dT) is largest (C cooled most) at dT ~ {paper} T for Gamma_L = "
+                         f"{gl} (ours: the exact reference; none when C is never cooled)",
+                         paper, ours, "T", bool(cools and abs(ours - paper) <= 0.3 * paper),
                          note + " (tolerance: rtol=0.3)"))
     neglect_ratio = (scans[(0.02, "neglect")].max() / scans[(0.01, "neglect")].max())
-    both_cool = min(peak.values()) > 0
+    both_cool = all(ref_cools.values())
+    ratio = reference[0.02].max() / reference[0.01].max() if both_cool else None
     out.append(Claim(
         "fig10_cooling_falls_with_gamma_L",
         "Fig. 10: 'a large decrease in cooling when Gamma_L goes from 0.01 to 0.02' (ours: "
-        "max_dT J_C(Gamma_L = 0.02) / max_dT J_C(0.01), NEGF; 'large' read as < 0.5)",
-        0.5, peak[0.02] / peak[0.01] if both_cool else None, "1",
-        bool(both_cool and peak[0.02] / peak[0.01] < 0.5),
-        ("Causal reading: " + ("ratio as shown" if both_cool else "no cooling at either "
-                               "Gamma_L, so there is no cooling to decrease")
-         + f"; with Re Sigma^r dropped the ratio is {neglect_ratio:.3f} (a large decrease, as "
-         "the paper says). " + _NO_EXACT)))
+        "largest cooling of the exact reference at Gamma_L = 0.02 over that at 0.01; 'large' "
+        "read as < 0.5)", 0.5, ratio, "1", bool(both_cool and ratio < 0.5),
+        ("Exact reference: " + ("ratio as shown" if both_cool else
+                                "C is heated at every dT for both Gamma_L, so there is no "
+                                "cooling to decrease (nor in the causal NEGF reading)")
+         + f"; with Re Sigma^r dropped the NEGF ratio is {neglect_ratio:.3f} (a large decrease, "
+         "as the paper says, in the reading the reference contradicts).")))
     d_me = np.linspace(0.0, 1.0, 6)   # J_C(ME) rises monotonically on [0, 1]
     me_peak = {gl: max(master_equation_point(float(x), gamma_L=gl, **FIG10)["J"]["C"]
                        for x in d_me) for gl in FIG10_GAMMA_L}
@@ -336,31 +472,40 @@ def claims(ctx) -> list[Claim]:
         "0.02) / max J_C(0.01) over dT in [0, 1], Eqs. 14-19; 'no large decrease' read as "
         "> 0.5)", 1.0, me_ratio, "1", bool(me_ratio > 0.5),
         f"Agreement means ours > 0.5 (max J_C = {me_peak[0.01]:.4g} and {me_peak[0.02]:.4g})."))
-    negf_best = max(peak.values())
+    best = max(reference[gl].max() for gl in FIG10_GAMMA_L)
     neglect_best = max(scans[(gl, "neglect")].max() for gl in FIG10_GAMMA_L)
     out.append(Claim(
         "fig10_me_much_larger_than_negf",
         "Fig. 10: 'the cooling from the master equation is much larger than from NEGF' (ours: "
-        "largest ME cooling / largest NEGF cooling over Gamma_L and dT; 'much larger' read as "
-        "> 10; no NEGF cooling counts as infinitely larger)",
-        10.0, max(me_peak.values()) / negf_best if negf_best > 0 else None, "1",
-        bool(negf_best <= 0 or max(me_peak.values()) / negf_best > 10),
-        ("Causal reading: " + ("no NEGF cooling at any Gamma_L and dT" if negf_best <= 0
-                               else f"largest NEGF J_C = {negf_best:.3g}")
-         + "; with Re Sigma^r dropped the "
-         f"ratio is {max(me_peak.values()) / neglect_best:.3g}. "
-         "Holds in both readings.")))
+        "largest ME cooling / largest cooling of the exact reference over Gamma_L and dT; "
+        "'much larger' read as > 10; no cooling counts as infinitely larger)",
+        10.0, max(me_peak.values()) / best if best > 0 else None, "1",
+        bool(best <= 0 or max(me_peak.values()) / best > 10),
+        ("The exact reference " + ("never cools C" if best <= 0 else
+                                   f"cools C by at most {best:.3g}")
+         + f" while the master equation cools it by up to {max(me_peak.values()):.3g}: the "
+         "sequential (weak-coupling) picture fails at these couplings. With Re Sigma^r "
+         f"dropped the NEGF ratio is {max(me_peak.values()) / neglect_best:.3g}; the causal "
+         "NEGF reading never cools either.")))
+    weak_dt = (0.1, 0.3, 1.0)
+    weak_pars = dict(FIG10, delta_z=0.02)
     weak = {rp: max(negf_point(x, gamma_L=0.02, options=NEGFOptions(real_part=rp),
-                               **dict(FIG10, delta_z=0.02)).current_C for x in (0.1, 0.3, 1.0))
+                               **weak_pars).current_C for x in weak_dt)
             for rp in _READINGS}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PremiseWarning)
+        weak_ref = max(pseudomode_reference(x, gamma_L=0.02, **weak_pars)["J"]["C"]
+                       for x in weak_dt)
     out.append(Claim(
         "negf_no_cooling_weak_nonlinearity",
-        "NEGF gives no cooling for Delta_z << pi*Gamma*eps (= 0.126 at Gamma = 0.02, eps = 2): "
-        "largest J_C over dT in {0.1, 0.3, 1} at Delta_z = 0.02, other Fig. 10 parameters, "
-        "Gamma_L = 0.02 (the statement means <= 0)",
-        0.0, weak[DEFAULT_READING], J_UNIT, bool(weak[DEFAULT_READING] <= 0),
-        f"Agreement means ours <= 0; with Re Sigma^r dropped: {weak['neglect']:.3g} (also no "
-        "cooling)."))
+        "No cooling for Delta_z << pi*Gamma*eps (= 0.126 at Gamma = 0.02, eps = 2): largest "
+        "J_C over dT in {0.1, 0.3, 1} at Delta_z = 0.02, other Fig. 10 parameters, Gamma_L = "
+        "0.02 (ours: the exact reference; the statement means <= 0)",
+        0.0, weak_ref, J_UNIT, bool(weak_ref <= 0),
+        f"Agreement means ours <= 0. NEGF: {weak[DEFAULT_READING]:.3g} (causal), "
+        f"{weak['neglect']:.3g} (Re Sigma^r dropped); all three give no cooling."))
+    out.append(_convergence_claim())
+    out.append(_quadratic_claim())
     with warnings.catch_warnings():  # KK reading: outside the second-order premise (caption)
         warnings.filterwarnings("ignore", ".*exchange bubble perturbative", PremiseWarning)
         j0 = max(abs(negf_point(0.0, gamma_L=gl, options=NEGFOptions(real_part=rp),
