@@ -3,8 +3,10 @@ Eq. 3 filter embedded as a damped mode (pseudomode_reference), against the NEGF 
 
 import warnings
 
+import numpy as np
 import pytest
 
+from qfridge.core.baths import FlatSpectralDensity, LorentzianSpectralDensity, ScaledSpectralDensity
 from qfridge.core.validity import PremiseWarning
 from qfridge.engines.negf import NEGFOptions
 from qfridge.reproduce.seed004_negf import FIG10, negf_point, pseudomode_reference
@@ -57,3 +59,20 @@ def test_fig10_reference_heats_the_cold_bath():
     assert abs(sum(ref["J"].values())) < 1e-12
     equilibrium = reference(0.0, 6, **FIG10, gamma_L=0.02)
     assert max(abs(j) for j in equilibrium["J"].values()) < 1e-14
+
+
+def test_weaker_filter_coupling_turns_heating_into_cooling():
+    """Every filter's coupling g -> lambda g (ScaledSpectralDensity: lambda^2 K, pseudomode
+    g scaled, residual kept): at lambda^2 = 0.3 the reference cools C (+1.2e-5 with 8
+    excitations), far less than the master equation (1.9e-3)."""
+    density = LorentzianSpectralDensity(0.02, 2.2, 7.0)
+    scaled = ScaledSpectralDensity(density, 0.3)
+    omega = np.linspace(0.5, 4.0, 8)
+    assert np.allclose(scaled(omega), 0.3 * density(omega), rtol=1e-14, atol=0)
+    (g, w0, residual), = scaled.pseudomodes()
+    assert g == pytest.approx(np.sqrt(0.3 * 0.5)) and w0 == 2.2
+    assert residual(2.0) == pytest.approx(2 * 0.02 * 2.0)
+    with pytest.raises(ValueError, match="no pseudomode form"):
+        ScaledSpectralDensity(FlatSpectralDensity(0.1), 0.5).pseudomodes()
+    ref = reference(0.3, 6, **FIG10, gamma_L=0.02, coupling_scale=0.3)
+    assert 0.5e-5 < ref["J"]["C"] < 2e-5

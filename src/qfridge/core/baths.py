@@ -236,6 +236,29 @@ class PseudomodeSpectralDensity(SpectralDensity):
 
 
 @dataclass(frozen=True)
+class ScaledSpectralDensity(SpectralDensity):
+    r""":math:`\lambda^2 K(\omega)`: another density with the system–bath coupling scaled
+    :math:`V \to \lambda V` (``factor`` = :math:`\lambda^2 \ge 0`); its pseudomodes are
+    the other's with :math:`g \to \lambda g` and the same residual."""
+
+    density: SpectralDensity
+    factor: float
+
+    def __post_init__(self):
+        checks.non_negative("factor (lambda^2)", self.factor)
+        object.__setattr__(self, "density", as_spectral_density(self.density))
+
+    def _evaluate(self, omega):
+        return self.factor * np.asarray(self.density(omega))
+
+    def pseudomodes(self) -> tuple:
+        inner = getattr(self.density, "pseudomodes", None)
+        if inner is None:
+            raise ValueError(f"{self.density!r} has no pseudomode form to scale")
+        return tuple((g * np.sqrt(self.factor), w0, res) for g, w0, res in inner())
+
+
+@dataclass(frozen=True)
 class CallableSpectralDensity(SpectralDensity):
     """Any user function ``K(omega)`` (vectorised), checked to be finite and >= 0."""
 
