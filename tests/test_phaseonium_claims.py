@@ -75,6 +75,11 @@ def test_thermalization_speed_statements(claims):
     assert claims["fig3_row2_speed_flat_tstar0p5"].ours <= 1.2
     # Fig. 4: noise in Dt slows the heating to T* = 1.5 (alpha = 0.451963)
     assert claims["fig4_dt_noise_slows_alpha_0p451963"].ours > 1
+    # cavity S2 (the full cascade): heating slowed too (155 vs 145 collisions), cooling sped
+    # up (69 vs 76), which the claim states as a disagreement with the paper
+    assert claims["fig4_dt_noise_slows_s2_alpha_0p451963"].agrees is True
+    cold = claims["fig4_dt_noise_slows_s2_alpha_0p2517517"]
+    assert cold.ours < 1 and cold.agrees is False and "Disagreement" in cold.note
     # S2's step-to-step map is not positive: a negative population
     assert claims["s2_not_cp_divisible"].ours < 0 and claims["s2_not_cp_divisible"].agrees
 

@@ -747,11 +747,37 @@ def _speed_claims():
                  f"{int(per_run.min())}-{int(per_run.max())}. Noise changes the mean transfer "
                  "of link m, E[sin^2(|theta_k| sqrt(2m))] / sin^2(0.4 sqrt(2m)), by "
                  f"{', '.join(f'{g:.2f}' for g in gain[:n_p])} for m = 1-{n_p} (the links "
-                 "the populated levels use): up for m = 1, down above. S1 only (S2 needs the "
-                 "cascade with per-collision Dt; docs/seed001.md gives it)"
+                 "the populated levels use): up for m = 1, down above. S1 here, S2 in the "
+                 "next claim"
                  + ("" if ratio > 1 else ". Disagreement: this cooling runs on the low links, "
                     "which noise hardly weakens, so it is not slowed")))
+        noisy2, fixed2 = _fig4_settling_s2(name, alpha)
+        ratio2 = noisy2 / fixed2
+        out.append(Claim(
+            f"fig4_dt_noise_slows_s2_alpha_{alpha:.7g}".replace(".", "p"),
+            f"Fig. 4 (alpha={alpha:.7g}, phi=pi/2, T*={t_star}), cavity S2: noise in Dt "
+            "slows thermalization (ours: settling collisions of the 10-run mean of T2, "
+            "noisy / Dt = 0.4 fixed)", 1.0, ratio2, "1", agrees=bool(ratio2 > 1),
+            note=f"Agreement means ours > 1. The full cascade with per-collision Dt, the "
+                 f"figure's draws (seed {SEEDS[f'fig4_{name}']}), n_max = "
+                 f"{FIG4_S2_NMAX[name]}: noisy mean {noisy2}, fixed {fixed2}"
+                 + ("" if ratio2 > 1 else ". Disagreement: noise speeds S2's cooling up, as "
+                    "for S1 (the low links it uses are barely weakened)")))
     return out
+
+
+#: Fock cut-off of S2's settling runs (top population < 1e-6 from T = 1 to T* = 0.5 / 1.5).
+FIG4_S2_NMAX = {"cold": 16, "hot": 20}
+
+
+def _fig4_settling_s2(name, alpha, steps=300):
+    """(noisy mean, fixed) collisions for S2 to settle: the full cascade, Fig. 4's draws."""
+    t_star = ph.steady_temperature(alpha, np.pi / 2)
+    noisy = ph.simulate_cascade(alpha, np.pi / 2, 0.4, steps, FIG4_S2_NMAX[name], dt_noise=0.2,
+                                n_runs=NOISE_RUNS, seed=SEEDS[f"fig4_{name}"])
+    fixed = ph.simulate_cascade(alpha, np.pi / 2, 0.4, steps, FIG4_S2_NMAX[name])
+    return (int(_settle(noisy["T2"].mean(axis=0), t_star)[0]),
+            int(_settle(fixed["T2"][0], t_star)[0]))
 
 
 def _s2_population_maps(alpha, phi, theta, n_max, t1, steps):
