@@ -18,6 +18,7 @@ from qfridge.models.cavity_cooling import (
     pair_weights,
     stream_coefficients,
     weak_collision_error,
+    weak_collision_phi_max,
 )
 
 
@@ -171,8 +172,15 @@ def test_optimal_tau_lorentzian_is_window_end_kernel_finds_pi_over_delta():
     # Lorentzian leverage grows monotonically: the optimum is the premise window's end
     taus = np.geomspace(1e-9, 1e-5, 50)
     assert np.all(np.diff(m.leverage(taus)) > 0)
-    t_max = min(0.1 / m.g, 0.1 / m.rate)
+    # the window ends where the weak-collision premise does (estimated n* error 5 %)
+    phi_max = weak_collision_phi_max("two")
+    assert weak_collision_error(phi_max, "two") == pytest.approx(0.05)
+    t_max = min(phi_max / m.g, 0.1 / m.rate)
     assert m.optimal_tau() == pytest.approx(t_max)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PremiseWarning)   # the optimum is inside the premise
+        m.replace(tau=0.999 * t_max).t_cav()
+    assert m.optimal_tau(phi_max=0.05) == pytest.approx(min(0.05 / m.g, 0.1 / m.rate))
     # exact kernel at kappa = 0: first maximum of sin^2(Delta tau / 2)/Delta^2 at pi/|Delta|
     mk = m.replace(detuning_filter="kernel")
     assert mk.optimal_tau() == pytest.approx(np.pi / abs(mk.detuning), rel=1e-3)

@@ -219,6 +219,22 @@ def weak_collision_error(phi, coupling="one"):
     return _out(np.where(lp < xs[0], below, inner))
 
 
+def weak_collision_phi_max(coupling="one", tolerance: float | None = None) -> float:
+    """The largest collision angle whose estimated error (:func:`weak_collision_error`)
+    stays within ``tolerance`` (default :data:`WEAK_COLLISION_TOLERANCE`): the weak-collision
+    premise's own edge, 0.089 (one-atom) and 0.114 (two-atom) at 5 %."""
+    checks.one_of("coupling", coupling, COUPLINGS)
+    tol = WEAK_COLLISION_TOLERANCE if tolerance is None else checks.positive("tolerance",
+                                                                              tolerance)
+    errors = np.asarray(WEAK_COLLISION_ERROR[coupling])
+    rising = int(np.argmax(np.diff(errors) <= 0)) + 1 if np.any(np.diff(errors) <= 0) \
+        else errors.size
+    xs, ys = np.log(np.asarray(WEAK_COLLISION_PHI[:rising])), np.log(errors[:rising])
+    if np.log(tol) < ys[0]:       # below the table: the phi^4 law
+        return float(np.exp(xs[0] + (np.log(tol) - ys[0]) / 4.0))
+    return float(np.exp(np.interp(np.log(tol), ys, xs)))
+
+
 def bose_occupation(omega, temperature):
     r""":math:`\bar n = 1/(e^{\hbar\omega/k_BT} - 1)` (Eq. 1), ω in rad/s, T in K (> 0)."""
     return _out(1.0 / np.expm1(reduced_energy(omega, temperature)))
@@ -545,28 +561,31 @@ class CorrelatedPairCooling(Model):
         m = dataclasses.replace(self, tau=tau)
         return _out(np.asarray(m.phi2_eff()) * np.asarray(m.filter_value()))
 
-    def optimal_tau(self, phi_max: float = PREMISE_FACTOR, rtau_max: float = PREMISE_FACTOR,
+    def optimal_tau(self, phi_max: float | None = None, rtau_max: float = PREMISE_FACTOR,
                     n_grid: int = 400):
         r"""Interaction time maximising :math:`\chi\phi^2 F(\Delta)` at fixed g, Δ, κ (Sec. 2.3).
 
-        The paper argues for an interior optimum, but with its own Lorentzian filter
-        (Eq. 14) the leverage :math:`\chi g^2(\kappa\tau+1)^2/[(\kappa+1/\tau)^2 + 4\Delta^2]`
+        The paper argues for an interior optimum, but with its own Lorentzian filter (Eq.
+        14) the leverage :math:`\chi g^2(\kappa\tau+1)^2/[(\kappa+1/\tau)^2 + 4\Delta^2]`
         grows monotonically with τ: there is no finite maximiser. We therefore maximise over
-        the window where the closed forms hold, :math:`g\tau \le \phi_{\max}` and
-        :math:`R\tau \le (R\tau)_{\max}`; with the Lorentzian the answer is that window's
-        upper end. With the exact kernel (``detuning_filter="kernel"``) the leverage
-        oscillates (:math:`\propto\sin^2(\Delta\tau/2)` at κ → 0, all lobes equally high) and
-        the first maximum, :math:`\tau = \pi/|\Delta|`, is returned when it lies inside the
-        window; for κ > 0 the kernel's later lobes grow (:math:`I \sim \kappa\tau` at large τ)
-        and the global maximum in the window is returned, the shortest τ among ties within
-        0.1 % (grid search on ``n_grid`` points, then a parabolic refinement).
+        the window where the closed forms hold, :math:`g\tau \le \phi_{\max}` (default: the
+        weak-collision premise's edge, :func:`weak_collision_phi_max` — 0.089 one-atom,
+        0.114 two-atom) and :math:`R\tau \le (R\tau)_{\max}`; with the Lorentzian the answer
+        is that window's upper end. With the exact kernel (``detuning_filter="kernel"``) the
+        leverage oscillates (:math:`\propto\sin^2(\Delta\tau/2)` at κ → 0, all lobes equally
+        high) and the first maximum, :math:`\tau = \pi/|\Delta|`, is returned when it lies
+        inside the window; for κ > 0 the kernel's later lobes grow (:math:`I \sim
+        \kappa\tau` at large τ) and the global maximum in the window is returned, the
+        shortest τ among ties within 0.1 % (grid search on ``n_grid`` points, then a
+        parabolic refinement).
 
         Returns
         -------
         float or ndarray
             τ* in s (broadcast over array parameters).
         """
-        checks.positive("phi_max", phi_max)
+        phi_max = (weak_collision_phi_max(self.coupling) if phi_max is None
+                   else checks.positive("phi_max", phi_max))
         checks.positive("rtau_max", rtau_max)
         g = np.asarray(self.g, dtype=float)
         r = np.asarray(self.rate, dtype=float)
