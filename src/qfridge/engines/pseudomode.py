@@ -194,6 +194,7 @@ class Embedding:
                 energies[idx] = e
                 blocks.append((idx, v))
             self._build["eigen"] = (energies, blocks)
+            self._build["labels"] = labels
         return self._build["eigen"]
 
     def _mode_elements(self):
@@ -201,15 +202,15 @@ class Embedding:
         :math:`c^\\dagger` in the extended eigenbasis (only non-zero pairs)."""
         if "elements" not in self._build:
             _, blocks = self._eigen()
+            labels = self._build["labels"]
             out = []
             for c in self._build["lowering"]:
                 lower = {}
                 for a, (ia, va) in enumerate(blocks):
                     rows = c[ia]
-                    for b, (ib, vb) in enumerate(blocks):
-                        sub = rows[:, ib]
-                        if sub.nnz:
-                            lower[a, b] = va.conj().T @ (sub @ vb)
+                    for b in np.unique(labels[rows.indices]):   # the blocks c reaches
+                        ib, vb = blocks[b]
+                        lower[a, b] = va.conj().T @ (rows[:, ib] @ vb)
                 pairs = {}
                 for a, b in set(lower) | {(b, a) for a, b in lower}:
                     shape = (blocks[a][0].size, blocks[b][0].size)
